@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The CLI is linked as a fully static executable on Linux: no dynamic loader work and no
+// shared Swift runtime to map, which is most of a small file's wall time (see bench/README.md).
+let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable", "-use-ld=lld"], .when(platforms: [.linux]))]
+
+let package = Package(
+    name: "pullcheck",
+    products: [
+        .executable(name: "pullcheck", targets: ["pullcheck"])
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(name: "PullCheckKit", dependencies: ["CLibYAML"]),
+        .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
+        .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
+        .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
+    ]
+)

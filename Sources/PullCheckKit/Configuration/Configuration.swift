@@ -1,0 +1,59 @@
+/// Everything that changes what pullcheck reports. Built from defaults, then `.pullcheck.yaml`,
+/// then command-line options; `origins` remembers where each setting came from.
+public struct Configuration: Sendable {
+    /// A rule's settings; nil fields keep the rule's defaults.
+    public struct RuleSetting: Sendable, Hashable {
+        public var enabled: Bool?
+        public var severity: Severity?
+
+        public init(enabled: Bool? = nil, severity: Severity? = nil) {
+            self.enabled = enabled
+            self.severity = severity
+        }
+    }
+
+    public var rules: [String: RuleSetting] = [:]
+    public var failLevel: FailLevel = .warning
+    public var registries = RegistrySettings()
+    /// Tags that never move (glob patterns such as `v*.*.*`): `imagePullPolicy: Always` on them
+    /// is reported like on a digest.
+    public var immutableTags: [GlobPattern] = []
+    /// Secret names that exist in the cluster but not in the manifests (`name` or `namespace/name`).
+    public var externalSecrets: [String] = []
+    /// The run holds every object the workloads need: report any pull secret that is not in it.
+    public var manifestsComplete = false
+    /// Paths left out when directories are walked (glob patterns, `**` crosses folders).
+    public var exclude: [GlobPattern] = []
+    /// Report YAML documents that are not Kubernetes objects.
+    public var strict = false
+    /// Ignore suppression annotations and comments.
+    public var noIgnore = false
+    /// Where each setting came from, by its key in `.pullcheck.yaml` (absent: the default).
+    public var origins: [String: String] = [:]
+
+    public init() {}
+
+    public func isEnabled(_ description: RuleDescription) -> Bool {
+        if description.isInputError { return true }
+        if description.id == NonKubernetesYAMLRule.description.id && strict { return rules[description.id]?.enabled ?? true }
+        return rules[description.id]?.enabled ?? description.enabledByDefault
+    }
+
+    public func severity(_ description: RuleDescription) -> Severity {
+        if description.isInputError { return description.severity }
+        return rules[description.id]?.severity ?? description.severity
+    }
+
+    /// Whether a Secret name is declared to exist outside the manifests.
+    func isExternalSecret(name: String, namespace: String?) -> Bool {
+        externalSecrets.contains { entry in
+            if entry == name { return true }
+            if let namespace { return entry == "\(namespace)/\(name)" }
+            return entry.hasSuffix("/\(name)")
+        }
+    }
+
+    func isImmutableTag(_ tag: String) -> Bool {
+        immutableTags.contains { $0.matches(tag) }
+    }
+}

@@ -1,0 +1,254 @@
+/// A problem in `.pullcheck.yaml`, with its position. The CLI exits 64 on it.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let position: SourcePosition?
+    public let message: String
+
+    public var description: String {
+        if let position { return "\(file):\(position.line):\(position.column): \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+/// Reads `.pullcheck.yaml`. Unknown keys, unknown rule ids and bad values are errors, never
+/// silently ignored.
+public enum ConfigurationLoader {
+    public static let fileNames = [".pullcheck.yaml", ".pullcheck.yml"]
+
+    /// The configuration file for `directory`: the nearest `.pullcheck.yaml` in it or above it.
+    public static func find(from directory: String) -> String? {
+        var current = directory
+        while true {
+            for name in fileNames {
+                let candidate = current.hasSuffix("/") ? current + name : current + "/" + name
+                if case .success(let status) = FileStatus.of(candidate), !status.isDirectory { return candidate }
+            }
+            guard let slash = current.lastIndex(of: "/"), current != "/" else { return nil }
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        }
+    }
+
+    public static func load(file path: String, into base: Configuration = Configuration()) throws(ConfigurationError)
+        -> Configuration
+    {
+        switch FileSystem.readFile(path) {
+        case .failure(let error):
+            throw ConfigurationError(file: path, position: nil, message: "cannot read: \(error)")
+        case .success(let bytes):
+            return try load(bytes: bytes, name: path, into: base)
+        }
+    }
+
+    public static func load(text: String, name: String = ".pullcheck.yaml", into base: Configuration = Configuration())
+        throws(ConfigurationError) -> Configuration
+    {
+        try load(bytes: Array(text.utf8), name: name, into: base)
+    }
+
+    static func load(bytes: [UInt8], name: String, into base: Configuration) throws(ConfigurationError) -> Configuration {
+        var documents: [YAMLDocument] = []
+        let summary = YAMLParser.parse(ByteSource(bytes: bytes, limits: .standard)) { document in
+            documents.append(document)
+        }
+        if let error = summary.error {
+            let position = error.position
+                ?? error.byteOffset.map { SourceLines(LintInput(displayName: name, content: .bytes(bytes))).position(ofByteOffset: $0) }
+            throw ConfigurationError(file: name, position: position, message: error.message)
+        }
+        if let problem = summary.compositionProblems.first {
+            throw ConfigurationError(file: name, position: problem.span.start, message: problem.message)
+        }
+        let nonEmpty = documents.filter { document in
+            guard let root = document.root else { return false }
+            return !(document.kind(root) == .scalar && document.isNull(root))
+        }
+        guard nonEmpty.count <= 1 else {
+            throw ConfigurationError(
+                file: name, position: nonEmpty[1].startPosition, message: "the configuration must be a single YAML document")
+        }
+        guard let document = nonEmpty.first, let root = document.root else { return base }
+        var reader = Reader(document: document, file: name, configuration: base)
+        try reader.read(root)
+        return reader.configuration
+    }
+
+    /// Walks the configuration document.
+    private struct Reader {
+        let document: YAMLDocument
+        let file: String
+        var configuration: Configuration
+
+        func error(_ node: NodeID, _ message: String) -> ConfigurationError {
+            ConfigurationError(file: file, position: document.span(node).start, message: message)
+        }
+
+        func origin(_ node: NodeID) -> String {
+            let start = document.span(node).start
+            return "\(file):\(start.line):\(start.column)"
+        }
+
+        static let topLevelKeys = [
+            "rules", "fail-level", "strict", "registries", "immutable-tags", "external-secrets", "manifests-complete",
+            "exclude", "no-ignore",
+        ]
+
+        mutating func read(_ root: NodeID) throws(ConfigurationError) {
+            guard document.kind(root) == .mapping else { throw error(root, "the configuration must be a mapping") }
+            if let duplicate = document.duplicateKeys.first {
+                throw error(duplicate.duplicate, "duplicate key \"\(document.string(duplicate.duplicate) ?? "")\"")
+            }
+            for (keyNode, value) in document.entries(root) {
+                guard let key = document.string(keyNode) else { throw error(keyNode, "keys must be strings") }
+                switch key {
+                case "rules": try readRules(value)
+                case "fail-level":
+                    let text = try string(value, key)
+                    guard let level = FailLevel(rawValue: text) else {
+                        throw error(value, "fail-level must be one of error, warning, info, none (not \"\(text)\")")
+                    }
+                    configuration.failLevel = level
+                case "strict": configuration.strict = try bool(value, key)
+                case "no-ignore": configuration.noIgnore = try bool(value, key)
+                case "manifests-complete": configuration.manifestsComplete = try bool(value, key)
+                case "registries": try readRegistries(value)
+                case "immutable-tags":
+                    configuration.immutableTags = try strings(value, key).map { GlobPattern($0) }
+                case "external-secrets":
+                    configuration.externalSecrets = try strings(value, key)
+                case "exclude":
+                    configuration.exclude = try strings(value, key).map { GlobPattern($0, separator: "/") }
+                default:
+                    throw error(keyNode, "unknown key \"\(key)\"\(suggestion(key, Self.topLevelKeys)); the keys are \(Self.topLevelKeys.joined(separator: ", "))")
+                }
+                configuration.origins[key] = origin(keyNode)
+            }
+        }
+
+        mutating func readRules(_ node: NodeID) throws(ConfigurationError) {
+            guard document.kind(node) == .mapping else { throw error(node, "rules must be a mapping of rule ids to settings") }
+            let known = RuleRegistry.descriptions
+            for (keyNode, value) in document.entries(node) {
+                let id = document.string(keyNode) ?? ""
+                guard let description = known.first(where: { $0.id == id }) else {
+                    throw error(keyNode, "unknown rule \"\(id)\"\(suggestion(id, known.map(\.id))); `pullcheck rules` lists them")
+                }
+                var setting = configuration.rules[id] ?? Configuration.RuleSetting()
+                if document.kind(value) == .mapping {
+                    for (settingKey, settingValue) in document.entries(value) {
+                        switch document.string(settingKey) ?? "" {
+                        case "enabled": setting.enabled = try bool(settingValue, "enabled")
+                        case "severity": setting.severity = try severity(settingValue)
+                        default:
+                            throw error(settingKey, "unknown rule setting \"\(document.string(settingKey) ?? "")\"; use enabled or severity")
+                        }
+                    }
+                } else {
+                    let text = try string(value, id)
+                    if let flag = Self.boolean(text) {
+                        setting.enabled = flag
+                    } else if let level = Severity(rawValue: text) {
+                        setting.enabled = true
+                        setting.severity = level
+                    } else {
+                        throw error(value, "rule setting must be on, off, error, warning or info (not \"\(text)\")")
+                    }
+                }
+                if description.isInputError, setting.enabled == false || setting.severity.map({ $0 != .error }) == true {
+                    throw error(keyNode, "\(id) reports input that cannot be parsed; it cannot be switched off or downgraded")
+                }
+                configuration.rules[id] = setting
+                configuration.origins["rules.\(id)"] = origin(keyNode)
+            }
+        }
+
+        mutating func readRegistries(_ node: NodeID) throws(ConfigurationError) {
+            guard document.kind(node) == .mapping else {
+                throw error(node, "registries must be a mapping with public, private and node-authenticated lists")
+            }
+            for (keyNode, value) in document.entries(node) {
+                let key = document.string(keyNode) ?? ""
+                let patterns = try strings(value, key).map { GlobPattern($0, separator: ".") }
+                switch key {
+                case "public": configuration.registries.publicHosts = patterns
+                case "private": configuration.registries.privateHosts = patterns
+                case "node-authenticated": configuration.registries.nodeAuthenticatedHosts = patterns
+                default:
+                    throw error(keyNode, "unknown registry list \"\(key)\"; use public, private or node-authenticated")
+                }
+                configuration.origins["registries.\(key)"] = origin(keyNode)
+            }
+        }
+
+        func string(_ node: NodeID, _ key: String) throws(ConfigurationError) -> String {
+            guard document.kind(node) == .scalar, let text = document.nonNullString(node) else {
+                throw error(node, "\(key) must be a single value")
+            }
+            return text
+        }
+
+        func strings(_ node: NodeID, _ key: String) throws(ConfigurationError) -> [String] {
+            if document.kind(node) == .scalar, document.isNull(node) { return [] }
+            guard document.kind(node) == .sequence else { throw error(node, "\(key) must be a list") }
+            var result: [String] = []
+            for item in document.items(node) {
+                guard document.kind(item) == .scalar, let text = document.nonNullString(item), !text.isEmpty else {
+                    throw error(item, "\(key) entries must be non-empty strings")
+                }
+                result.append(text)
+            }
+            return result
+        }
+
+        func bool(_ node: NodeID, _ key: String) throws(ConfigurationError) -> Bool {
+            let text = try string(node, key)
+            guard let value = Self.boolean(text) else { throw error(node, "\(key) must be true or false (not \"\(text)\")") }
+            return value
+        }
+
+        func severity(_ node: NodeID) throws(ConfigurationError) -> Severity {
+            let text = try string(node, "severity")
+            guard let value = Severity(rawValue: text) else {
+                throw error(node, "severity must be error, warning or info (not \"\(text)\")")
+            }
+            return value
+        }
+
+        static func boolean(_ text: String) -> Bool? {
+            switch text.lowercased() {
+            case "true", "on", "yes": return true
+            case "false", "off", "no": return false
+            default: return nil
+            }
+        }
+
+        func suggestion(_ word: String, _ candidates: [String]) -> String {
+            let best = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+            guard let best, best.1 <= max(2, word.count / 3) else { return "" }
+            return " (did you mean \"\(best.0)\"?)"
+        }
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), on Unicode scalars.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars)
+    let y = Array(b.unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous2 = [Int](repeating: 0, count: y.count + 1)
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                current[j] = min(current[j], previous2[j - 2] + 1)
+            }
+        }
+        previous2 = previous
+        previous = current
+    }
+    return previous[y.count]
+}

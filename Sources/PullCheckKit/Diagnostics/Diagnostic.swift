@@ -1,0 +1,72 @@
+/// The Kubernetes object a finding is about.
+public struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
+    public let apiVersion: String?
+    public let kind: String?
+    public let name: String?
+    public let namespace: String?
+
+    public init(apiVersion: String?, kind: String?, name: String?, namespace: String?) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+    }
+
+    /// `Deployment prod/web`, `Secret regcred`.
+    public var description: String {
+        let kindText = kind ?? "object"
+        let nameText = name ?? "<unnamed>"
+        if let namespace { return "\(kindText) \(namespace)/\(nameText)" }
+        return "\(kindText) \(nameText)"
+    }
+}
+
+/// One finding.
+public struct Diagnostic: Hashable, Sendable {
+    public let ruleID: String
+    public var severity: Severity
+    public let message: String
+    /// The file as the user named it (or `--stdin-filename`).
+    public let file: String
+    public let span: SourceSpan
+    public let object: ObjectReference?
+    public let container: String?
+    public let image: String?
+    /// Which object of its file the finding belongs to (for annotation suppressions).
+    let objectOrdinal: Int?
+
+    public init(
+        ruleID: String, severity: Severity, message: String, file: String, span: SourceSpan,
+        object: ObjectReference? = nil, container: String? = nil, image: String? = nil
+    ) {
+        self.init(
+            ruleID: ruleID, severity: severity, message: message, file: file, span: span, object: object,
+            container: container, image: image, objectOrdinal: nil)
+    }
+
+    init(
+        ruleID: String, severity: Severity, message: String, file: String, span: SourceSpan,
+        object: ObjectReference?, container: String?, image: String?, objectOrdinal: Int?
+    ) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.span = span
+        self.object = object
+        self.container = container
+        self.image = image
+        self.objectOrdinal = objectOrdinal
+    }
+
+    public var location: SourcePosition { span.start }
+
+    /// Report order: file, line, column, then rule and message for a stable tie-break.
+    public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        if a.file != b.file { return a.file.utf8.lexicographicallyPrecedes(b.file.utf8) }
+        if a.span.start != b.span.start { return a.span.start < b.span.start }
+        if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+        if a.message != b.message { return a.message < b.message }
+        return a.span.end < b.span.end
+    }
+}

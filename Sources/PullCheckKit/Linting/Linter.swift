@@ -1,0 +1,302 @@
+/// An input that could not be read at all (permissions, not a regular file, ...). It has no
+/// position, so it is not a finding: reporters show it as a tool error, and the run exits 2.
+public struct InputFailure: Hashable, Sendable {
+    public let file: String
+    public let message: String
+}
+
+/// The outcome of a run.
+public struct LintReport: Sendable {
+    /// Findings after suppressions, in report order.
+    public var diagnostics: [Diagnostic] = []
+    public var inputFailures: [InputFailure] = []
+    public var fileCount = 0
+    public var documentCount = 0
+    public var objectCount = 0
+    /// Inputs that could not be read or parsed (exit status 2).
+    public var unparseableFiles: Set<String> = []
+
+    public var hasInputErrors: Bool { !inputFailures.isEmpty || !unparseableFiles.isEmpty }
+
+    public func count(_ severity: Severity) -> Int { diagnostics.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
+
+    /// The process exit status: 2 for unreadable or unparseable input (wins), 1 for findings at
+    /// or above the fail level, else 0.
+    public func exitStatus(failLevel: FailLevel) -> Int32 {
+        if hasInputErrors { return 2 }
+        return diagnostics.contains { failLevel.fails(on: $0.severity) } ? 1 : 0
+    }
+}
+
+/// What linting one file leaves for the run.
+struct FileResult: Sendable {
+    var diagnostics: [Diagnostic] = []
+    var facts = RunFacts()
+    var suppressions: [Suppression] = []
+    var documents = 0
+    var objects = 0
+    var failure: InputFailure?
+    var unparseable = false
+}
+
+/// Lints inputs: files in parallel, one document at a time, then the cross-object rules.
+public struct Linter: Sendable {
+    public let configuration: Configuration
+    private let objectRules: [(rule: any ObjectRule, id: String, severity: Severity)]
+    private let runRules: [(rule: any RunRule, id: String, severity: Severity)]
+    private let limits: YAMLLimits
+
+    public init(configuration: Configuration = Configuration()) {
+        self.init(configuration: configuration, limits: .standard)
+    }
+
+    init(configuration: Configuration, limits: YAMLLimits) {
+        self.configuration = configuration
+        self.limits = limits
+        objectRules = RuleRegistry.objectRules.compactMap { type in
+            let description = type.description
+            guard configuration.isEnabled(description) else { return nil }
+            return (type.init(), description.id, configuration.severity(description))
+        }
+        runRules = RuleRegistry.runRules.compactMap { type in
+            let description = type.description
+            guard configuration.isEnabled(description) else { return nil }
+            return (type.init(), description.id, configuration.severity(description))
+        }
+    }
+
+    /// Lints `inputs` with up to `jobs` files in parallel. The result does not depend on `jobs`.
+    public func lint(_ inputs: [LintInput], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
+        let linter = self
+        let results = parallelMap(count: inputs.count, jobs: jobs) { index in linter.lintFile(inputs[index]) }
+        var report = LintReport()
+        report.fileCount = inputs.count
+        var facts = RunFacts()
+        var diagnostics: [Diagnostic] = []
+        var suppressions: [String: [Suppression]] = [:]
+        for (input, result) in zip(inputs, results) {
+            report.documentCount += result.documents
+            report.objectCount += result.objects
+            if let failure = result.failure { report.inputFailures.append(failure) }
+            if result.unparseable { report.unparseableFiles.insert(input.displayName) }
+            diagnostics.append(contentsOf: result.diagnostics)
+            facts.append(contentsOf: result.facts)
+            if !result.suppressions.isEmpty { suppressions[input.displayName, default: []] += result.suppressions }
+        }
+        for entry in runRules {
+            var context = RunRuleContext(configuration: configuration, ruleID: entry.id, severity: entry.severity)
+            entry.rule.check(facts, &context)
+            diagnostics.append(contentsOf: context.diagnostics)
+        }
+        report.diagnostics = applySuppressions(diagnostics, suppressions)
+        report.diagnostics.sort(by: Diagnostic.reportOrder)
+        return report
+    }
+
+    // MARK: One file
+
+    func lintFile(_ input: LintInput) -> FileResult {
+        var result = FileResult()
+        let source: ByteSource
+        var descriptor: Int32 = -1
+        switch input.content {
+        case .bytes(let bytes):
+            source = ByteSource(bytes: bytes, limits: limits)
+        case .file(let path):
+            switch FileSystem.openRegularFile(path) {
+            case .failure(let error):
+                result.failure = InputFailure(file: input.displayName, message: "cannot read: \(error)")
+                return result
+            case .success(let fd):
+                descriptor = fd
+                source = ByteSource(descriptor: fd, limits: limits)
+            }
+        }
+        defer { if descriptor >= 0 { FileSystem.closeFile(descriptor) } }
+
+        let readContext = ObjectReadContext(input: input)
+        let summary = YAMLParser.parse(source, limits: limits) { document in
+            lintDocument(document, input: input, context: readContext, into: &result)
+        }
+        finish(input, summary: summary, into: &result)
+        return result
+    }
+
+    private func lintDocument(
+        _ document: YAMLDocument, input: LintInput, context: ObjectReadContext, into result: inout FileResult
+    ) {
+        result.documents += 1
+        guard let root = document.root else { return }
+        let file = input.displayName
+        guard let objects = ManifestReader.objects(in: document, context: context, firstOrdinal: result.objects) else {
+            if !(document.kind(root) == .scalar && document.isNull(root)) {
+                reportLoader(NonKubernetesYAMLRule.self, "document \(document.ordinal) is not a Kubernetes object (it has no apiVersion and kind); pullcheck skipped it",
+                    at: SourceSpan(at: document.span(root).start), file: file, into: &result)
+            }
+            reportDuplicateKeys(document, objects: [], file: file, into: &result)
+            return
+        }
+        result.objects += objects.count
+        for object in objects {
+            var ruleContext = ObjectRuleContext(configuration: configuration, file: file, object: object)
+            for entry in objectRules {
+                ruleContext.ruleID = entry.id
+                ruleContext.severity = entry.severity
+                entry.rule.check(object, &ruleContext)
+            }
+            result.diagnostics.append(contentsOf: ruleContext.diagnostics)
+            if let podSpec = object.podSpec {
+                result.facts.pods.append(PodFact(file: file, object: object, podSpec: podSpec))
+            }
+            if let secret = object.secret, let fact = SecretFact(file: file, object: object, secret: secret) {
+                result.facts.secrets.append(fact)
+            }
+            if let account = object.serviceAccount,
+                let fact = ServiceAccountFact(file: file, object: object, account: account)
+            {
+                result.facts.serviceAccounts.append(fact)
+            }
+            if !configuration.noIgnore { result.suppressions += Suppression.annotations(of: object) }
+        }
+        reportDuplicateKeys(document, objects: objects, file: file, into: &result)
+    }
+
+    private func reportDuplicateKeys(
+        _ document: YAMLDocument, objects: [ManifestObject], file: String, into result: inout FileResult
+    ) {
+        let description = DuplicateKeyRule.description
+        guard !document.duplicateKeys.isEmpty, configuration.isEnabled(description) else { return }
+        for duplicate in document.duplicateKeys {
+            let span = document.span(duplicate.duplicate)
+            let first = document.span(duplicate.first).start
+            let key = document.string(duplicate.duplicate) ?? ""
+            let owner = objects.last { $0.span.contains(span.start) } ?? objects.first
+            result.diagnostics.append(
+                Diagnostic(
+                    ruleID: description.id, severity: configuration.severity(description),
+                    message: "duplicate key \"\(key)\": it is already defined at line \(first.line), column \(first.column); kubectl rejects the file and other tools keep only one of the values",
+                    file: file, span: span, object: owner?.reference, container: nil, image: nil,
+                    objectOrdinal: owner?.ordinal))
+        }
+    }
+
+    private func reportLoader(
+        _ rule: any Rule.Type, _ message: String, at span: SourceSpan, file: String, into result: inout FileResult
+    ) {
+        let description = rule.description
+        guard configuration.isEnabled(description) else { return }
+        result.diagnostics.append(
+            Diagnostic(ruleID: description.id, severity: configuration.severity(description), message: message, file: file, span: span))
+        if description.isInputError { result.unparseable = true }
+    }
+
+    /// After the stream: syntax errors, templates, comment pragmas.
+    private func finish(_ input: LintInput, summary: YAMLStreamSummary, into result: inout FileResult) {
+        let file = input.displayName
+        let lines = SourceLines(input)
+        if summary.hints.mayContainTemplate, summary.error != nil || summary.unquotedTemplateMarker != nil,
+            let marker = summary.unquotedTemplateMarker ?? Self.firstUnquotedTemplateMarker(lines)
+        {
+            // One clear finding instead of whatever the parser made of the template.
+            result.diagnostics.removeAll()
+            result.facts = RunFacts()
+            result.suppressions.removeAll()
+            reportLoader(
+                UnrenderedTemplateRule.self,
+                "the file holds template markers ({{ ... }}); render it first and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
+                at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
+            return
+        }
+        if let error = summary.error {
+            var position = error.position
+            if position == nil, let offset = error.byteOffset { position = lines.position(ofByteOffset: offset) }
+            if let position {
+                reportLoader(YAMLSyntaxRule.self, error.message, at: SourceSpan(at: position), file: file, into: &result)
+            } else {
+                result.failure = InputFailure(file: file, message: error.message)
+            }
+        }
+        for problem in summary.compositionProblems {
+            reportLoader(YAMLSyntaxRule.self, problem.message, at: problem.span, file: file, into: &result)
+        }
+        if summary.hints.mayContainPragma, !configuration.noIgnore {
+            result.suppressions += Suppression.comments(in: lines, excluding: summary.pragmaLikeScalars)
+        }
+    }
+
+    /// The first `{{` that is not inside a quoted string on its line (used when the parse failed).
+    static func firstUnquotedTemplateMarker(_ lines: SourceLines) -> SourcePosition? {
+        var found: SourcePosition?
+        _ = lines.forEachLine { number, bytes, _ in
+            var quote: UInt8 = 0
+            var column = 1
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if quote != 0 {
+                    if byte == quote { quote = 0 }
+                } else if byte == 0x22 || byte == 0x27 {
+                    quote = byte
+                } else if byte == 0x23 && (index == 0 || bytes[index - 1] == 0x20) {
+                    break  // a comment
+                } else if byte == 0x7B && index + 1 < bytes.count && bytes[index + 1] == 0x7B {
+                    found = SourcePosition(line: number, column: column)
+                    return false
+                }
+                if byte & 0xC0 != 0x80 { column += 1 }
+                index += 1
+            }
+            return true
+        }
+        return found
+    }
+
+    // MARK: Suppressions
+
+    private func applySuppressions(_ diagnostics: [Diagnostic], _ suppressions: [String: [Suppression]]) -> [Diagnostic] {
+        guard !suppressions.isEmpty else { return diagnostics }
+        var used: [String: Set<Int>] = [:]
+        var kept: [Diagnostic] = []
+        kept.reserveCapacity(diagnostics.count)
+        for diagnostic in diagnostics {
+            guard let candidates = suppressions[diagnostic.file],
+                let index = candidates.firstIndex(where: { $0.covers(diagnostic) })
+            else {
+                kept.append(diagnostic)
+                continue
+            }
+            used[diagnostic.file, default: []].insert(index)
+            // Every matching suppression counts as used.
+            for (other, suppression) in candidates.enumerated() where other != index && suppression.covers(diagnostic) {
+                used[diagnostic.file, default: []].insert(other)
+            }
+        }
+        let description = UnusedSuppressionRule.description
+        guard configuration.isEnabled(description) else { return kept }
+        let known = Set(RuleRegistry.descriptions.map(\.id))
+        for (file, list) in suppressions {
+            let usedHere = used[file] ?? []
+            for (index, suppression) in list.enumerated() where !usedHere.contains(index) {
+                let unknown = suppression.ruleIDs.filter { !known.contains($0) }
+                let message: String
+                if suppression.ruleIDs.isEmpty {
+                    message = "pullcheck:ignore names no rule; write `# pullcheck:ignore <rule-id> -- <reason>`"
+                } else if !unknown.isEmpty {
+                    message = "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
+                } else {
+                    let enabled = suppression.ruleIDs.filter { id in
+                        RuleRegistry.description(of: id).map { configuration.isEnabled($0) } ?? false
+                    }
+                    // A suppression for a rule switched off here may be needed where it is on.
+                    guard !enabled.isEmpty else { continue }
+                    message = "suppression of \(enabled.joined(separator: ", ")) matches no finding; remove it"
+                }
+                kept.append(
+                    Diagnostic(
+                        ruleID: description.id, severity: configuration.severity(description), message: message,
+                        file: file, span: suppression.span))
+            }
+        }
+        return kept
+    }
+}

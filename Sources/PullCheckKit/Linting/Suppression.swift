@@ -1,0 +1,124 @@
+/// A request to drop findings: an object annotation or a comment pragma.
+struct Suppression: Sendable {
+    enum Scope: Sendable, Hashable {
+        /// `ignore-check.pullcheck.io/<rule>` on the object with this ordinal in its file.
+        case object(ordinal: Int)
+        /// `# pullcheck:ignore <rule>` on this line: findings on it and on the next line.
+        case line(Int)
+    }
+
+    let scope: Scope
+    let ruleIDs: [String]
+    let reason: String?
+    /// Where the suppression is written.
+    let span: SourceSpan
+
+    func covers(_ diagnostic: Diagnostic) -> Bool {
+        guard ruleIDs.contains(diagnostic.ruleID) else { return false }
+        switch scope {
+        case .object(let ordinal): return diagnostic.objectOrdinal == ordinal
+        case .line(let line):
+            let at = diagnostic.span.start.line
+            return at == line || at == line + 1
+        }
+    }
+
+    static let annotationPrefix = "ignore-check.pullcheck.io/"
+    static let pragmaWord = "pullcheck:ignore"
+
+    /// The suppressions among an object's annotations. Only keys with the prefix become strings.
+    static func annotations(of object: ManifestObject) -> [Suppression] {
+        let document = object.document
+        guard let metadata = object.metadataNode, let annotations = document.value("annotations", in: metadata),
+            document.kind(annotations) == .mapping
+        else { return [] }
+        var found: [Suppression] = []
+        for pair in document.pairs(annotations) {
+            let hasPrefix = document.withScalarBytes(pair.key) { bytes in
+                guard let bytes else { return false }
+                return bytes.starts(with: annotationPrefix.utf8)
+            }
+            guard hasPrefix, let key = document.string(pair.key) else { continue }
+            let reason = document.nonNullString(pair.value) ?? ""
+            found.append(
+                Suppression(
+                    scope: .object(ordinal: object.ordinal), ruleIDs: [String(key.dropFirst(annotationPrefix.count))],
+                    reason: reason.isEmpty ? nil : reason, span: document.span(pair.key)))
+        }
+        return found
+    }
+
+    /// Parses `# pullcheck:ignore rule-a,rule-b -- reason` comments out of a source's lines.
+    /// A `#` starts a comment at the start of a line or after white space, as in YAML.
+    static func comments(in source: SourceLines, excluding scalars: [SourceSpan]) -> [Suppression] {
+        var found: [Suppression] = []
+        _ = source.forEachLine { number, bytes, _ in
+            var column = 1
+            var previous: UInt8 = 0x20
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x23 && (previous == 0x20 || previous == 0x09) {
+                    let start = SourcePosition(line: number, column: column)
+                    if !scalars.contains(where: { $0.contains(start) }),
+                        let suppression = parsePragma(bytes, from: index + 1, at: start, lineLength: bytes.count)
+                    {
+                        found.append(suppression)
+                        break
+                    }
+                }
+                if byte & 0xC0 != 0x80 { column += 1 }
+                previous = byte
+                index += 1
+            }
+            return true
+        }
+        return found
+    }
+
+    private static func parsePragma(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, at position: SourcePosition, lineLength: Int
+    ) -> Suppression? {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.hasPrefix(pragmaWord) else { return nil }
+        var rest = trimmed.dropFirst(pragmaWord.count)
+        // `pullcheck:ignore-file` and other words are not this pragma.
+        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
+        var reason: String?
+        if let separator = rest.range(of: "--") {
+            let why = rest[separator.upperBound...].trimmingWhitespace()
+            reason = why.isEmpty ? nil : why
+            rest = rest[..<separator.lowerBound]
+        }
+        let rules = rest.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
+        let characters = SourceLines.characterCount(bytes, upTo: lineLength) + 1
+        let end = SourcePosition(line: position.line, column: max(position.column + 1, characters))
+        return Suppression(scope: .line(position.line), ruleIDs: rules, reason: reason, span: SourceSpan(start: position, end: end))
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}
+
+extension Substring {
+    /// The first occurrence of `needle` (stdlib-only; Foundation's `range(of:)` is not linked).
+    func range(of needle: String) -> Range<Index>? {
+        guard !needle.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) {
+                return index..<self.index(index, offsetBy: needle.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

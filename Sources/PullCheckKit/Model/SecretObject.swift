@@ -1,0 +1,113 @@
+/// A Secret, or an object that creates one (a SealedSecret's `spec.template`, an
+/// ExternalSecret's `spec.target`), with what kubelet would make of it as a pull secret.
+public struct SecretObject: Sendable {
+    public enum Origin: String, Sendable {
+        case secret = "Secret"
+        case sealedSecret = "SealedSecret"
+        case externalSecret = "ExternalSecret"
+    }
+
+    /// The types kubelet reads pull credentials from.
+    public static let dockerConfigJSONType = "kubernetes.io/dockerconfigjson"
+    public static let dockerCfgType = "kubernetes.io/dockercfg"
+    public static let dockerTypes: Set<String> = [dockerConfigJSONType, dockerCfgType]
+
+    public let origin: Origin
+    /// The name of the Secret that will exist.
+    public let secretName: String?
+    /// The declared type (`Opaque` when none is written, as the API server defaults it).
+    public let type: String
+    /// Where the type is written, if it is.
+    public let typeSpan: SourceSpan?
+    /// The data keys, when they can be read here (not for ExternalSecrets).
+    public let dataKeys: [String]?
+    /// Problems that make a docker-registry Secret unusable for kubelet, with positions.
+    public let dockerConfigProblems: [DockerConfigFinding]
+    /// What kubelet can take from it, when the content can be read here (plain Secrets).
+    public let credentials: SecretCredentials?
+
+    public var isDockerRegistryType: Bool { Self.dockerTypes.contains(type) }
+
+    /// The data key kubelet reads for this Secret's type.
+    public var requiredKey: String? {
+        switch type {
+        case Self.dockerConfigJSONType: return ".dockerconfigjson"
+        case Self.dockerCfgType: return ".dockercfg"
+        default: return nil
+        }
+    }
+
+    static func read(
+        kind: String, root: NodeID, document: YAMLDocument, context: ObjectReadContext, object: ObjectReadContext.Object
+    ) -> SecretObject? {
+        switch kind {
+        case "Secret":
+            return readSecret(root: root, document: document, context: context)
+        case "SealedSecret":
+            let spec = document.value("spec", in: root)
+            let template = spec.flatMap { document.value("template", in: $0) }
+            let typeNode = template.flatMap { document.value("type", in: $0) }
+            let encrypted = spec.flatMap { document.value("encryptedData", in: $0) }
+            return SecretObject(
+                origin: .sealedSecret, secretName: object.name,
+                type: typeNode.flatMap { document.nonNullString($0) } ?? "Opaque",
+                typeSpan: typeNode.map { document.span($0) },
+                dataKeys: encrypted.map { node in document.pairs(node).compactMap { document.string($0.key) } },
+                dockerConfigProblems: [], credentials: nil)
+        case "ExternalSecret":
+            let spec = document.value("spec", in: root)
+            let target = spec.flatMap { document.value("target", in: $0) }
+            let targetName = target.flatMap { document.value("name", in: $0) }.flatMap { document.nonNullString($0) }
+            let typeNode = target.flatMap { document.value("template", in: $0) }.flatMap { document.value("type", in: $0) }
+            return SecretObject(
+                origin: .externalSecret, secretName: targetName ?? object.name,
+                type: typeNode.flatMap { document.nonNullString($0) } ?? "Opaque",
+                typeSpan: typeNode.map { document.span($0) },
+                dataKeys: nil, dockerConfigProblems: [], credentials: nil)
+        default:
+            return nil
+        }
+    }
+
+    private static func readSecret(root: NodeID, document: YAMLDocument, context: ObjectReadContext) -> SecretObject {
+        let metadata = document.value("metadata", in: root)
+        let name = metadata.flatMap { document.value("name", in: $0) }.flatMap { document.nonNullString($0) }
+        let typeNode = document.value("type", in: root)
+        let type = typeNode.flatMap { document.nonNullString($0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "Opaque"
+        let data = document.entry("data", in: root)
+        let stringData = document.entry("stringData", in: root)
+        var keys: [String] = []
+        for mapping in [data?.value, stringData?.value].compactMap({ $0 }) where document.kind(mapping) == .mapping {
+            for pair in document.entries(mapping) {
+                if let key = document.string(pair.key), !keys.contains(key) { keys.append(key) }
+            }
+        }
+        var problems: [DockerConfigFinding] = []
+        var credentials: SecretCredentials?
+        if Self.dockerTypes.contains(type) {
+            let check = DockerConfigCheck(
+                document: document, type: type, typeSpan: typeNode.map { document.span($0) },
+                anchor: typeNode.map { document.span($0) } ?? document.span(root),
+                data: data, stringData: stringData, input: context.input)
+            problems = check.problems
+            credentials = check.credentials
+        }
+        return SecretObject(
+            origin: .secret, secretName: name, type: type, typeSpan: typeNode.map { document.span($0) }, dataKeys: keys,
+            dockerConfigProblems: problems, credentials: credentials)
+    }
+}
+
+/// A positioned reason why kubelet cannot use a docker-registry Secret.
+public struct DockerConfigFinding: Sendable, Hashable {
+    public let message: String
+    public let span: SourceSpan
+}
+
+/// The registry credentials a readable pull secret offers kubelet.
+public struct SecretCredentials: Sendable {
+    /// Whether kubelet can use the Secret at all (it parses, and holds at least one credential).
+    public let isUsable: Bool
+    /// The registry keys that hold a credential, as written.
+    public let registryKeys: [String]
+}

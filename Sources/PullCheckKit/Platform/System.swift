@@ -1,0 +1,257 @@
+// The thin layer over the C library that replaces Foundation: pullcheck's CLI must start in a
+// millisecond, and loading Foundation alone costs several (see bench/README.md).
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// An operating-system error: the `errno` of a failed call.
+public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let code: Int32
+
+    public init(code: Int32) { self.code = code }
+
+    static var current: SystemError { SystemError(code: errno) }
+
+    public var description: String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}
+
+/// What `stat(2)` says about a path, reduced to what pullcheck needs.
+struct FileStatus: Sendable {
+    enum FileType: Sendable { case regular, directory, other(String) }
+
+    let type: FileType
+    let device: UInt64
+    let inode: UInt64
+    let size: Int
+
+    init(_ info: stat) {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: type = .regular
+        case S_IFDIR: type = .directory
+        case S_IFIFO: type = .other("a FIFO")
+        case S_IFCHR: type = .other("a character device")
+        case S_IFBLK: type = .other("a block device")
+        case S_IFSOCK: type = .other("a socket")
+        case S_IFLNK: type = .other("a symbolic link")
+        default: type = .other("not a regular file")
+        }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int(info.st_size)
+    }
+
+    /// `stat` (following symbolic links) or `lstat`.
+    static func of(_ path: String, followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
+        var info = stat()
+        let rc = followingLinks ? stat(path, &info) : lstat(path, &info)
+        return rc == 0 ? .success(FileStatus(info)) : .failure(.current)
+    }
+
+    static func of(descriptor: Int32) -> Result<FileStatus, SystemError> {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 ? .success(FileStatus(info)) : .failure(.current)
+    }
+
+    var isDirectory: Bool {
+        if case .directory = type { return true }
+        return false
+    }
+}
+
+/// Low-level file access. Files are only ever opened read-only.
+enum FileSystem {
+    /// Opens a regular file for reading. Anything else (a FIFO, a device, a directory) is refused
+    /// before a read could block on it.
+    static func openRegularFile(_ path: String) -> Result<Int32, FileOpenError> {
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(.system(.current)) }
+        switch FileStatus.of(descriptor: fd) {
+        case .failure(let error):
+            close(fd)
+            return .failure(.system(error))
+        case .success(let status):
+            switch status.type {
+            case .regular:
+                return .success(fd)
+            case .directory:
+                close(fd)
+                return .failure(.notRegular("a directory"))
+            case .other(let what):
+                close(fd)
+                return .failure(.notRegular(what))
+            }
+        }
+    }
+
+    static func closeFile(_ fd: Int32) { close(fd) }
+
+    /// Reads up to `count` bytes; retries on EINTR. Returns 0 at end of file.
+    static func readChunk(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Result<Int, SystemError> {
+        while true {
+            let n = read(fd, buffer, count)
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            if errno == EAGAIN { return .success(0) }
+            return .failure(.current)
+        }
+    }
+
+    /// Reads a whole descriptor (standard input) into memory.
+    static func readAll(_ fd: Int32, limit: Int = Int.max) -> Result<[UInt8], SystemError> {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let result = chunk.withUnsafeMutableBytes { raw -> Result<Int, SystemError> in
+                guard let base = raw.baseAddress else { return .success(0) }
+                while true {
+                    let n = read(fd, base, raw.count)
+                    if n >= 0 { return .success(n) }
+                    if errno == EINTR { continue }
+                    return .failure(.current)
+                }
+            }
+            switch result {
+            case .failure(let error): return .failure(error)
+            case .success(0): return .success(bytes)
+            case .success(let n):
+                bytes.append(contentsOf: chunk[0..<n])
+                if bytes.count > limit { return .success(bytes) }
+            }
+        }
+    }
+
+    /// Reads a whole regular file into memory.
+    static func readFile(_ path: String) -> Result<[UInt8], FileOpenError> {
+        switch openRegularFile(path) {
+        case .failure(let error): return .failure(error)
+        case .success(let fd):
+            defer { close(fd) }
+            return readAll(fd).mapError { .system($0) }
+        }
+    }
+
+    /// The names in a directory, without `.` and `..`, sorted bytewise for a stable order.
+    static func directoryEntries(_ path: String) -> Result<[String], SystemError> {
+        guard let dir = opendir(path) else { return .failure(.current) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return .success(names)
+    }
+
+    /// Writes a whole file (only `generate-docs` writes, and only its own pages).
+    static func writeFile(_ path: String, contents: String) -> SystemError? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return .current }
+        defer { close(fd) }
+        var text = contents
+        return text.withUTF8 { buffer -> SystemError? in
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .current
+                }
+                offset += n
+            }
+            return nil
+        }
+    }
+
+    static func currentDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        return buffer.withUnsafeMutableBufferPointer { pointer -> String? in
+            guard let base = pointer.baseAddress, getcwd(base, pointer.count) != nil else { return nil }
+            return String(cString: base)
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+}
+
+/// Why a path could not be opened for linting.
+enum FileOpenError: Error, Sendable, CustomStringConvertible {
+    case system(SystemError)
+    case notRegular(String)
+
+    var description: String {
+        switch self {
+        case .system(let error): return error.description
+        case .notRegular(let what): return "is \(what), not a regular file"
+        }
+    }
+}
+
+/// The process environment and terminal.
+public enum ProcessEnvironment {
+    public static func variable(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// The number of processors this process may run on.
+    public static var processorCount: Int {
+        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return n > 0 ? n : 1
+    }
+}
+
+/// Writes bytes to a file descriptor, handling short writes and EINTR.
+public enum StandardStream: Int32, Sendable {
+    case output = 1
+    case error = 2
+
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let n = systemWrite(rawValue, base + offset, buffer.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
+    public var isTerminal: Bool { ProcessEnvironment.isTerminal(rawValue) }
+}
+
+/// `write(2)`, callable from types that have a `write` method of their own.
+@inline(__always)
+func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, buffer, count)
+    #elseif canImport(Musl)
+    return Musl.write(fd, buffer, count)
+    #else
+    return Darwin.write(fd, buffer, count)
+    #endif
+}

@@ -1,0 +1,59 @@
+/// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+///
+/// `::error file=F,line=L,endLine=L,col=C,endColumn=C,title=T::message`; in the message `%`, CR
+/// and LF are escaped, in property values also `:` and `,`.
+struct GitHubReporter: Reporter {
+    static let identifier = "github"
+
+    var reportsInputFailures: Bool { true }
+
+    func report(_ report: LintReport, context: ReportContext) -> String {
+        var out = ""
+        for failure in report.inputFailures {
+            out += "::error file=\(Self.property(failure.file)),title=\(Self.property("pullcheck: unreadable input"))::"
+            out += Self.message(failure.message) + "\n"
+        }
+        for diagnostic in report.diagnostics {
+            let command: String
+            switch diagnostic.severity {
+            case .error: command = "error"
+            case .warning: command = "warning"
+            case .info: command = "notice"
+            }
+            let span = diagnostic.span
+            out += "::\(command) file=\(Self.property(diagnostic.file)),line=\(span.start.line),endLine=\(span.end.line)"
+            out += ",col=\(span.start.column),endColumn=\(span.end.column)"
+            out += ",title=\(Self.property("pullcheck \(diagnostic.ruleID)"))::"
+            out += Self.message(diagnostic.message + " [\(diagnostic.ruleID)]") + "\n"
+        }
+        return out
+    }
+
+    static func message(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func property(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            case ":": out += "%3A"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,300 @@
+/// A JSON value with ordered object members, and its serialization. pullcheck's machine-readable
+/// formats are built from `Encodable` structs through `JSONValueEncoder` (Foundation's
+/// JSONEncoder is not linked: it would cost the CLI its fast start).
+public indirect enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let v): hasher.combine(v)
+        case .int(let v): hasher.combine(v)
+        case .double(let v): hasher.combine(v)
+        case .string(let v): hasher.combine(v)
+        case .array(let v): hasher.combine(v)
+        case .object(let members):
+            for (key, value) in members {
+                hasher.combine(key)
+                hasher.combine(value)
+            }
+        }
+    }
+
+    /// Serializes with two-space indentation (`pretty`) or compactly, with a stable member order.
+    public func serialized(pretty: Bool = true) -> String {
+        var out = ""
+        write(to: &out, pretty: pretty, indent: 0)
+        return out
+    }
+
+    private func write(to out: inout String, pretty: Bool, indent: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .double(let value):
+            out += value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)") : "null"
+        case .string(let value): Self.writeString(value, to: &out)
+        case .array(let items):
+            guard !items.isEmpty else {
+                out += "[]"
+                return
+            }
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                if pretty { Self.newline(&out, indent + 1) }
+                item.write(to: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { Self.newline(&out, indent) }
+            out += "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += "," }
+                if pretty { Self.newline(&out, indent + 1) }
+                Self.writeString(member.0, to: &out)
+                out += pretty ? ": " : ":"
+                member.1.write(to: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { Self.newline(&out, indent) }
+            out += "}"
+        }
+    }
+
+    private static func newline(_ out: inout String, _ indent: Int) {
+        out += "\n"
+        out += String(repeating: "  ", count: indent)
+    }
+
+    /// RFC 8259 string escaping; non-ASCII text is written as UTF-8.
+    static func writeString(_ value: String, to out: inout String) {
+        out += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+/// Encodes `Encodable` values into `JSONValue`, keeping members in encoding order. `nil`
+/// optionals encoded with `encodeIfPresent` are left out; `encodeNil` writes `null`.
+public struct JSONValueEncoder {
+    public init() {}
+
+    public func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        let root = EncodingNode()
+        try value.encode(to: NodeEncoder(node: root, codingPath: []))
+        return root.value
+    }
+}
+
+/// A mutable box the containers write into; turned into a `JSONValue` at the end.
+private final class EncodingNode {
+    enum Kind { case unset, value, array, object }
+
+    var kind = Kind.unset
+    var scalar = JSONValue.null
+    var items: [EncodingNode] = []
+    var members: [(String, EncodingNode)] = []
+
+    var value: JSONValue {
+        switch kind {
+        case .unset: return .object([])
+        case .value: return scalar
+        case .array: return .array(items.map(\.value))
+        case .object: return .object(members.map { ($0.0, $0.1.value) })
+        }
+    }
+
+    func set(_ value: JSONValue) {
+        kind = .value
+        scalar = value
+    }
+
+    func child(forKey key: String) -> EncodingNode {
+        makeObject()
+        if let found = members.first(where: { $0.0 == key }) { return found.1 }
+        let node = EncodingNode()
+        members.append((key, node))
+        return node
+    }
+
+    func appendChild() -> EncodingNode {
+        makeArray()
+        let node = EncodingNode()
+        items.append(node)
+        return node
+    }
+
+    func makeObject() { if kind != .object { kind = .object } }
+    func makeArray() { if kind != .array { kind = .array } }
+}
+
+private struct StringKey: CodingKey {
+    let stringValue: String
+    let intValue: Int?
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = nil
+    }
+    init(intValue: Int) {
+        stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+private struct NodeEncoder: Encoder {
+    let node: EncodingNode
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        node.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        node.makeArray()
+        return UnkeyedContainer(node: node, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleContainer(node: node, codingPath: codingPath)
+    }
+}
+
+private func primitive<T: Encodable>(_ value: T) -> JSONValue? {
+    switch value {
+    case let v as String: return .string(v)
+    case let v as Bool: return .bool(v)
+    case let v as Int: return .int(v)
+    case let v as Int32: return .int(Int(v))
+    case let v as Int64: return .int(Int(v))
+    case let v as UInt: return .int(Int(v))
+    case let v as Double: return .double(v)
+    case let v as Float: return .double(Double(v))
+    case let v as JSONValue: return v
+    default: return nil
+    }
+}
+
+private func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode, codingPath: [any CodingKey]) throws {
+    if let simple = primitive(value) {
+        node.set(simple)
+    } else {
+        try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+    }
+}
+
+private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let node: EncodingNode
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil(forKey key: Key) throws { node.child(forKey: key.stringValue).set(.null) }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        try encodeValue(value, into: node.child(forKey: key.stringValue), codingPath: codingPath + [key])
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
+        let child = node.child(forKey: key.stringValue)
+        child.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        let child = node.child(forKey: key.stringValue)
+        child.makeArray()
+        return UnkeyedContainer(node: child, codingPath: codingPath + [key])
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        NodeEncoder(node: node.child(forKey: "super"), codingPath: codingPath)
+    }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        NodeEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key])
+    }
+}
+
+private struct UnkeyedContainer: UnkeyedEncodingContainer {
+    let node: EncodingNode
+    let codingPath: [any CodingKey]
+
+    var count: Int { node.items.count }
+
+    mutating func encodeNil() throws { node.appendChild().set(.null) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try encodeValue(value, into: node.appendChild(), codingPath: codingPath + [StringKey(intValue: count)])
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+        -> KeyedEncodingContainer<NestedKey>
+    {
+        let child = node.appendChild()
+        child.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        let child = node.appendChild()
+        child.makeArray()
+        return UnkeyedContainer(node: child, codingPath: codingPath)
+    }
+
+    mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.appendChild(), codingPath: codingPath) }
+}
+
+private struct SingleContainer: SingleValueEncodingContainer {
+    let node: EncodingNode
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil() throws { node.set(.null) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try encodeValue(value, into: node, codingPath: codingPath)
+    }
+}

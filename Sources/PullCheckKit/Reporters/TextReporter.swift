@@ -1,0 +1,112 @@
+/// `file:line:col: severity: message [rule-id]`, the GNU form editors and CI logs parse. On a
+/// terminal each finding also shows its source line with a marker under the span.
+struct TextReporter: Reporter {
+    static let identifier = "text"
+
+    func report(_ report: LintReport, context: ReportContext) -> String {
+        let style = TextStyle(enabled: context.colors)
+        let excerpts = context.showSource ? sourceExcerpts(report, context: context) : [:]
+        var out = ""
+        for diagnostic in report.diagnostics {
+            let position = diagnostic.span.start
+            out += style.bold("\(diagnostic.file):\(position.line):\(position.column):") + " "
+            out += style.severity(diagnostic.severity) + ": "
+            out += diagnostic.message + " " + style.dim("[\(diagnostic.ruleID)]") + "\n"
+            if let line = excerpts[diagnostic.file]?[position.line] {
+                out += excerpt(line, diagnostic: diagnostic, style: style)
+            }
+        }
+        if context.statistics {
+            let rows = ruleStatistics(report.diagnostics)
+            if !rows.isEmpty {
+                if !out.isEmpty { out += "\n" }
+                let width = rows.map(\.rule.count).max() ?? 0
+                for row in rows {
+                    let count = String(row.count)
+                    out += String(repeating: " ", count: max(0, 6 - count.count)) + count + "  "
+                    out += row.rule + String(repeating: " ", count: width - row.rule.count) + "  "
+                    out += style.severity(row.severity) + "\n"
+                }
+            }
+        }
+        if !context.quiet {
+            if !report.diagnostics.isEmpty || context.statistics { out += "\n" }
+            out += summaryLine(report) + "\n"
+        }
+        return out
+    }
+
+    func summaryLine(_ report: LintReport) -> String {
+        let files = plural(report.fileCount, "file")
+        guard !report.diagnostics.isEmpty else {
+            return report.hasInputErrors ? "No findings in \(files), but some input could not be read." : "No problems found in \(files)."
+        }
+        var parts: [String] = []
+        for (severity, noun) in [(Severity.error, "error"), (.warning, "warning"), (.info, "info")] {
+            let count = report.count(severity)
+            if count > 0 { parts.append(plural(count, noun)) }
+        }
+        return "Found \(plural(report.diagnostics.count, "problem")) (\(parts.joined(separator: ", "))) in \(files)."
+    }
+
+    /// The source lines the findings point at, read again from each input.
+    private func sourceExcerpts(_ report: LintReport, context: ReportContext) -> [String: [Int: String]] {
+        var wanted: [String: Set<Int>] = [:]
+        for diagnostic in report.diagnostics { wanted[diagnostic.file, default: []].insert(diagnostic.span.start.line) }
+        var result: [String: [Int: String]] = [:]
+        for input in context.inputs {
+            guard let lines = wanted[input.displayName], result[input.displayName] == nil else { continue }
+            result[input.displayName] = SourceLines(input).lines(lines)
+        }
+        return result
+    }
+
+    private func excerpt(_ line: String, diagnostic: Diagnostic, style: TextStyle) -> String {
+        let number = String(diagnostic.span.start.line)
+        let gutter = String(repeating: " ", count: number.count)
+        let characters = Array(line.unicodeScalars)
+        let start = max(0, diagnostic.span.start.column - 1)
+        var length = 1
+        if diagnostic.span.end.line == diagnostic.span.start.line {
+            length = max(1, diagnostic.span.end.column - diagnostic.span.start.column)
+        } else {
+            length = max(1, characters.count - start)
+        }
+        // Tabs are shown as four spaces, in the line and under it, so the marker lines up.
+        var shown = ""
+        var pad = ""
+        for (index, character) in characters.enumerated() {
+            let text = character == "\t" ? "    " : String(character)
+            shown += text
+            if index < start { pad += character == "\t" ? "    " : " " }
+        }
+        if start > characters.count { pad += String(repeating: " ", count: start - characters.count) }
+        let marker = String(repeating: "^", count: min(length, max(1, characters.count - start)))
+        var out = " \(style.dim(number + " |")) \(shown)\n"
+        out += " \(style.dim(gutter + " |")) \(pad)\(style.marker(marker, diagnostic.severity))\n"
+        return out
+    }
+}
+
+/// ANSI styling, or nothing.
+struct TextStyle {
+    let enabled: Bool
+
+    private func wrap(_ text: String, _ code: String) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    func bold(_ text: String) -> String { wrap(text, "1") }
+    func dim(_ text: String) -> String { wrap(text, "2") }
+
+    private func code(_ severity: Severity) -> String {
+        switch severity {
+        case .error: return "1;31"
+        case .warning: return "1;33"
+        case .info: return "1;36"
+        }
+    }
+
+    func severity(_ severity: Severity) -> String { wrap(severity.rawValue, code(severity)) }
+    func marker(_ text: String, _ severity: Severity) -> String { wrap(text, code(severity)) }
+}

@@ -1,0 +1,140 @@
+/// A private image and no pull secret at all.
+struct MissingPullSecretRule: RunRule {
+    static let description = RuleDescription(
+        id: "missing-pull-secret",
+        name: "Missing Pull Secret",
+        severity: .error,
+        summary: "An image on a private registry, and neither the pod nor its ServiceAccount offers a pull secret.",
+        details: """
+            For each image whose registry counts as private (any host that is not a well-known public \
+            registry and not one whose nodes authenticate through a credential provider; see \
+            `pullcheck config` and the `registries` setting), checks that kubelet will get at least \
+            one pull secret: the pod's own `imagePullSecrets`, or, when the pod names none, those of \
+            its ServiceAccount (`serviceAccountName`, else `default`), which the ServiceAccount \
+            admission plugin copies into the pod. When the ServiceAccount is not among the linted \
+            files, the message says it might still provide one.
+            """,
+        rationale: """
+            Without credentials the registry answers `unauthorized` or `not found` (many registries \
+            hide private repositories), kubelet reports `ErrImagePull`, and the pod sits in \
+            `ImagePullBackOff`, retried with a growing back-off up to five minutes.
+            """,
+        fix: """
+            Add `imagePullSecrets: [{name: regcred}]` to the pod spec, or to its ServiceAccount, with a \
+            `kubernetes.io/dockerconfigjson` Secret for the registry. If the registry is public, or \
+            the nodes authenticate to it themselves, list it under `registries` in `.pullcheck.yaml`.
+            """,
+        triggeringExamples: [
+            Example("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: api
+                  namespace: prod
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: api
+                          image: ↓registry.example.com/team/api:2.1
+                """),
+            Example("""
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata:
+                  name: builder
+                  namespace: ci
+                ---
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: build
+                  namespace: ci
+                spec:
+                  template:
+                    spec:
+                      serviceAccountName: builder
+                      containers:
+                        - name: build
+                          image: ↓10.0.0.5:5000/tools/builder:3.2
+                """),
+        ],
+        nonTriggeringExamples: [
+            Example("""
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata:
+                  name: api
+                  namespace: prod
+                imagePullSecrets:
+                  - name: regcred
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: api
+                  namespace: prod
+                spec:
+                  template:
+                    spec:
+                      serviceAccountName: api
+                      containers:
+                        - name: api
+                          image: registry.example.com/team/api:2.1
+                        - name: proxy
+                          image: nginx:1.27
+                        - name: ecr
+                          image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/tool:1.0
+                """),
+            Example(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                spec:
+                  containers:
+                    - name: web
+                      image: registry.example.com/public/web:1.0
+                """, configuration: "registries:\n  public: [registry.example.com]"),
+        ],
+        configuration: """
+            Registries are classified by `registries` in `.pullcheck.yaml` (globs match one host label \
+            per `*`, as kubelet's keyring does):
+
+            ```yaml
+            registries:
+              public: [registry.example.com]            # anyone can pull
+              node-authenticated: ["*.registry.corp"]    # nodes have credentials of their own
+              private: ["internal.gcr.io"]              # needs a pull secret even if a default says public
+            ```
+            """,
+        exceptions: """
+            Nodes that authenticate through a kubelet credential provider or a node-wide docker \
+            config for a registry pullcheck does not know: list the registry as `node-authenticated`.
+            """,
+        references: [
+            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+            .init("Kubernetes: add imagePullSecrets to a ServiceAccount", "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#add-imagepullsecrets-to-a-service-account"),
+            .init("Kubernetes: kubelet credential providers", "https://kubernetes.io/docs/tasks/administer-cluster/kubelet-credential-provider/"),
+        ])
+
+    func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
+        for pod in facts.pods {
+            guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
+            for container in pod.containers {
+                let verdict = context.configuration.registries.visibility(of: container.reference.domain)
+                guard verdict.visibility == .private else { continue }
+                let why: String
+                if let account {
+                    why = "neither the pod nor its ServiceAccount \(account.name) has imagePullSecrets"
+                } else {
+                    why = "the pod has no imagePullSecrets (its ServiceAccount \(pod.serviceAccount) is not in the linted files and might provide some)"
+                }
+                context.report(
+                    "\(container.displayName) pulls \"\(container.image)\" from the private registry \(container.reference.domain), but \(why); the pull will fail with unauthorized and the pod stays in ImagePullBackOff",
+                    at: container.imageSpan, pod: pod, container: container)
+            }
+        }
+    }
+}

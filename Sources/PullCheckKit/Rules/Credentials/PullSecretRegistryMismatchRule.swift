@@ -1,0 +1,138 @@
+/// Every pull secret is there and valid, yet none of them holds a key kubelet matches to the image.
+struct PullSecretRegistryMismatchRule: RunRule {
+    static let description = RuleDescription(
+        id: "pull-secret-registry-mismatch",
+        name: "Pull Secret for Another Registry",
+        severity: .error,
+        summary: "The pod's pull secrets are all valid, but none holds a credential kubelet would use for the image's registry.",
+        details: """
+            Runs only when every pull secret kubelet will get for the pod (its own `imagePullSecrets`, \
+            or its ServiceAccount's when it names none) is in the run, readable and valid; secrets \
+            whose content cannot be read here (SealedSecrets, ExternalSecrets) make the check stand \
+            down. Each private image is then matched against all their registry keys as kubelet's \
+            keyring matches: the scheme is ignored; host and port must be equal; a `*` matches \
+            exactly one dot-separated label, and the number of labels must agree; a key with a path \
+            matches as a string prefix of the image's path; `/v1/` and `/v2/` are dropped from a key. \
+            Docker Hub credentials count only under `docker.io`, `index.docker.io` or \
+            `https://index.docker.io/v1/` (with the slash). The message names the nearest key and \
+            why it does not match.
+            """,
+        rationale: """
+            kubelet offers the registry no credential, the pull is anonymous, and a private image \
+            fails with `unauthorized` although the secret is right there, which makes this one of \
+            the hardest `ImagePullBackOff` causes to see: `kubectl describe` shows the secret attached.
+            """,
+        fix: """
+            Make the secret's key the image's registry host exactly as the image writes it, with the \
+            port if there is one: `registry.example.com:5000`. For Docker Hub use \
+            `https://index.docker.io/v1/`. `kubectl create secret docker-registry \
+            --docker-server=<host>` writes the key.
+            """,
+        triggeringExamples: [
+            Example("""
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: regcred
+                type: kubernetes.io/dockerconfigjson
+                stringData:
+                  .dockerconfigjson: '{"auths": {"registry.example.com": {"auth": "dXNlcjpwYXNz"}}}'
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: api
+                spec:
+                  imagePullSecrets:
+                    - name: regcred
+                  containers:
+                    - name: api
+                      image: ↓registry.example.com:5000/team/api:2.1
+                """),
+            Example("""
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: hub
+                type: kubernetes.io/dockerconfigjson
+                stringData:
+                  .dockerconfigjson: '{"auths": {"https://index.docker.io/v1": {"auth": "dXNlcjpwYXNz"}}}'
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: api
+                spec:
+                  imagePullSecrets:
+                    - name: hub
+                  containers:
+                    - name: api
+                      image: ↓mycompany/private-api:2.1
+                """, configuration: "registries:\n  private: [docker.io]"),
+        ],
+        nonTriggeringExamples: [
+            Example("""
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: regcred
+                type: kubernetes.io/dockerconfigjson
+                stringData:
+                  .dockerconfigjson: '{"auths": {"https://registry.example.com:5000/v2/": {"auth": "dXNlcjpwYXNz"}, "*.corp.example": {"username": "u", "password": "p"}}}'
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: api
+                spec:
+                  imagePullSecrets:
+                    - name: regcred
+                  containers:
+                    - name: api
+                      image: registry.example.com:5000/team/api:2.1
+                    - name: tools
+                      image: build.corp.example/tools/ci:1.4
+                    - name: web
+                      image: nginx:1.27
+                """)
+        ],
+        exceptions: """
+            Nodes that hold credentials for the registry themselves (a credential provider or a \
+            node-wide config): list the registry as `node-authenticated` in `.pullcheck.yaml`.
+            """,
+        references: [
+            .init("Kubernetes: how kubelet matches registry credentials (interpretation of config.json)", "https://kubernetes.io/docs/concepts/containers/images/#config-json"),
+            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+        ])
+
+    func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
+        for pod in facts.pods {
+            let names = facts.pullSecretSource(for: pod).names
+            guard !names.isEmpty else { continue }
+            // Every secret must be known, readable, of the right type and usable.
+            var keys: [String] = []
+            var allKnown = true
+            for reference in names {
+                guard let name = reference.name, let secret = facts.resolveSecret(name, for: pod.namespace),
+                    secret.isDockerRegistryType, let credentials = secret.credentials, credentials.isUsable
+                else {
+                    allKnown = false
+                    break
+                }
+                keys += credentials.registryKeys
+            }
+            guard allKnown, !keys.isEmpty else { continue }
+            for container in pod.containers {
+                let verdict = context.configuration.registries.visibility(of: container.reference.domain)
+                guard verdict.visibility == .private else { continue }
+                let image = container.reference.normalizedName
+                guard !kubeletLookup(keys: keys, image: image).matched else { continue }
+                let secretNames = names.compactMap(\.name).joined(separator: ", ")
+                var message = "\(container.displayName) pulls \"\(container.image)\" from \(container.reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
+                if let nearest = nearestKeyExplanation(keys: keys, image: image) { message += ": \(nearest)" }
+                message += "; the pull goes out unauthenticated and fails"
+                context.report(message, at: container.domainSpan, pod: pod, container: container)
+            }
+        }
+    }
+}

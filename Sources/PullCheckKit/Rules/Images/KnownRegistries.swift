@@ -1,0 +1,89 @@
+/// Registry facts the image rules share: the well-known hosts (for typo detection) and the
+/// registries that were frozen, moved or removed.
+enum KnownRegistries {
+    /// Hosts people pull from most; a host one or two edits away from one of them is probably a typo.
+    static let wellKnown: [String] = [
+        "docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "gcr.io", "us.gcr.io",
+        "eu.gcr.io", "asia.gcr.io", "ghcr.io", "quay.io", "registry.k8s.io", "k8s.gcr.io", "mcr.microsoft.com",
+        "public.ecr.aws", "registry.gitlab.com", "nvcr.io", "docker.elastic.co", "registry.access.redhat.com",
+        "registry.redhat.io", "cgr.dev", "lscr.io",
+    ]
+
+    /// Real registries whose names are close to a well-known one; never reported as typos.
+    static let realNeighbours: Set<String> = [
+        "icr.io", "us.icr.io", "de.icr.io", "uk.icr.io", "jp.icr.io", "au.icr.io", "ocir.io", "dhi.io", "nvcr.io",
+        "lscr.io", "cgr.dev", "gcr.dev", "acr.io", "ecr.aws", "quay.com",
+    ]
+
+    /// The well-known host a domain is probably a misspelling of, or nil.
+    static func likelyTypo(of domain: String) -> String? {
+        let host = RegistrySettings.splitPort(domain).host.lowercased()
+        guard !wellKnown.contains(host), !realNeighbours.contains(host) else { return nil }
+        var best: (host: String, distance: Int)?
+        for candidate in wellKnown {
+            let distance = editDistance(host, candidate)
+            // Short names have many real neighbours: allow one edit there, two for longer names.
+            let allowed = candidate.count <= 7 ? 1 : 2
+            guard distance > 0, distance <= allowed else { continue }
+            if best == nil || distance < best?.distance ?? Int.max { best = (candidate, distance) }
+        }
+        return best?.host
+    }
+
+    /// A registry (or a repository prefix on one) that no longer serves what manifests expect.
+    struct Retirement: Sendable {
+        enum State: Sendable {
+            /// No new images or tags; existing ones are still served (a digest keeps working).
+            case frozen
+            /// The images are gone from here; every pull fails.
+            case removed
+        }
+
+        let domain: String
+        /// A path prefix (`bitnami/`), or nil for the whole registry.
+        let pathPrefix: String?
+        let state: State
+        let since: String
+        let what: String
+        let replacement: String
+        let reference: String
+        /// Repositories under the prefix that are not affected.
+        var exceptions: [String] = []
+    }
+
+    static let retired: [Retirement] = [
+        Retirement(
+            domain: "k8s.gcr.io", pathPrefix: nil, state: .frozen, since: "2023-04-03",
+            what: "the old Kubernetes project registry was frozen on 2023-04-03 and its traffic is redirected; it gets no new images or tags",
+            replacement: "registry.k8s.io", reference: "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"),
+        Retirement(
+            domain: "gcr.io", pathPrefix: "google-containers/", state: .frozen, since: "2023-04-03",
+            what: "gcr.io/google-containers backs the frozen k8s.gcr.io registry (frozen on 2023-04-03)",
+            replacement: "registry.k8s.io", reference: "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"),
+        Retirement(
+            domain: "gcr.io", pathPrefix: "google_containers/", state: .frozen, since: "2023-04-03",
+            what: "gcr.io/google_containers backs the frozen k8s.gcr.io registry (frozen on 2023-04-03)",
+            replacement: "registry.k8s.io", reference: "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"),
+        Retirement(
+            domain: "docker.pkg.github.com", pathPrefix: nil, state: .removed, since: "2021-06",
+            what: "GitHub's Docker registry was replaced by the Container registry (generally available since June 2021) and its images were migrated there",
+            replacement: "ghcr.io",
+            reference: "https://docs.github.com/packages/working-with-a-github-packages-registry/migrating-to-the-container-registry-from-the-docker-registry"),
+        Retirement(
+            domain: "docker.io", pathPrefix: "bitnami/", state: .removed, since: "2025-08-28",
+            what: "Bitnami moved its versioned images from docker.io/bitnami to the unmaintained docker.io/bitnamilegacy between 2025-08-28 and 2025-09-29; docker.io/bitnami keeps only a few hardened images tagged latest",
+            replacement: "docker.io/bitnamilegacy (no updates) or Bitnami Secure Images",
+            reference: "https://github.com/bitnami/containers/issues/83267",
+            exceptions: ["bitnami/sealed-secrets-controller", "bitnami/minideb"]),
+    ]
+
+    /// The retirement that applies to a parsed reference, if any.
+    static func retirement(for reference: ImageReference) -> Retirement? {
+        retired.first { entry in
+            guard entry.domain == reference.domain else { return false }
+            guard let prefix = entry.pathPrefix else { return true }
+            guard reference.path.hasPrefix(prefix) else { return false }
+            return !entry.exceptions.contains { reference.path == $0 || reference.path.hasPrefix($0 + "/") }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// A registry host that is one or two letters away from a well-known one.
+struct RegistryTypoRule: ObjectRule {
+    static let description = RuleDescription(
+        id: "registry-typo",
+        name: "Registry Typo",
+        severity: .warning,
+        summary: "The registry host looks like a misspelling of a well-known registry (`docker.oi`, `ghrc.io`, `qauy.io`).",
+        details: """
+            Compares the image's registry host with well-known ones (Docker Hub's hosts, \
+            registry.k8s.io, k8s.gcr.io, gcr.io and its regions, ghcr.io, quay.io, mcr.microsoft.com, \
+            public.ecr.aws, registry.gitlab.com, nvcr.io and others). A host one edit away (a letter \
+            missing, added, changed, or two neighbours swapped), or two edits away for names longer \
+            than seven characters, is reported with the host it probably meant. Real registries with \
+            similar names (icr.io, ocir.io, ...) and every host listed under `registries` in \
+            `.pullcheck.yaml` are never reported.
+            """,
+        rationale: """
+            A misspelt host does not resolve: kubelet fails with `dial tcp: lookup ghrc.io: no such \
+            host`, and the pod stays in `ImagePullBackOff`. A digest does not help: the host is still \
+            wrong. Worse, a typo'd domain that someone registers would serve them your pulls.
+            """,
+        fix: "Correct the host; the message names the registry it probably meant.",
+        triggeringExamples: [
+            Example("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                spec:
+                  containers:
+                    - name: web
+                      image: ↓ghrc.io/line/centraldogma:0.64.0
+                    - name: proxy
+                      image: ↓regsitry.k8s.io/ingress-nginx/controller:v1.11.2
+                """)
+        ],
+        nonTriggeringExamples: [
+            Example("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                spec:
+                  containers:
+                    - name: web
+                      image: ghcr.io/line/centraldogma:0.64.0
+                    - name: ibm
+                      image: icr.io/ibm/app:1.0
+                    - name: internal
+                      image: registry.example.com/team/app:1.0
+                """)
+        ],
+        configuration: """
+            A host you really use is never a typo once it is listed under `registries` (`public`, \
+            `private` or `node-authenticated`) in `.pullcheck.yaml`.
+            """,
+        exceptions: "A real registry with a name close to a well-known one: list it under `registries`.",
+        references: [.init("Kubernetes: container images", "https://kubernetes.io/docs/concepts/containers/images/")])
+
+    func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
+        guard let pod = object.podSpec else { return }
+        let registries = context.configuration.registries
+        for container in pod.containers {
+            guard let reference = container.validReference, let domainRange = reference.domainRange, let image = container.image,
+                let meant = KnownRegistries.likelyTypo(of: reference.domain)
+            else { continue }
+            let configured = (registries.publicHosts + registries.privateHosts + registries.nodeAuthenticatedHosts)
+                .contains { $0.matches(RegistrySettings.splitPort(reference.domain).host) || $0.matches(reference.domain) }
+            guard !configured else { continue }
+            context.report(
+                "\(container.displayName) pulls from \"\(reference.domain)\", which looks like a misspelling of \"\(meant)\"; kubelet will fail with \"no such host\"",
+                at: image.span(ofCharacters: domainRange), container: container)
+        }
+    }
+}

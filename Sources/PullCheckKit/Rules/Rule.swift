@@ -1,0 +1,170 @@
+/// A rule describes itself completely: its page in `rules/` is generated from this description,
+/// and its examples are run by the tests.
+public struct RuleDescription: Sendable {
+    public struct Reference: Sendable {
+        public let title: String
+        public let url: String
+        public init(_ title: String, _ url: String) {
+            self.title = title
+            self.url = url
+        }
+    }
+
+    /// kebab-case, stable: configuration, suppressions and tools refer to it.
+    public let id: String
+    public let name: String
+    /// The default severity; configuration can change it.
+    public let severity: Severity
+    public let enabledByDefault: Bool
+    /// One line: what the rule reports.
+    public let summary: String
+    /// What exactly it checks (Markdown), beyond the summary.
+    public let details: String
+    /// Why it matters: what kubelet or the API server will do (Markdown).
+    public let rationale: String
+    /// How to fix it (Markdown), shown before the non-triggering examples.
+    public let fix: String
+    public let triggeringExamples: [Example]
+    public let nonTriggeringExamples: [Example]
+    /// The rule's settings in `.pullcheck.yaml` beyond enabling it and its severity (Markdown).
+    public let configuration: String?
+    /// When the finding is acceptable and how to suppress it (Markdown).
+    public let exceptions: String?
+    public let references: [Reference]
+    /// Rules about input that could not be read or parsed: always on, always errors, exit code 2.
+    public let isInputError: Bool
+
+    public init(
+        id: String, name: String, severity: Severity, enabledByDefault: Bool = true, summary: String,
+        details: String, rationale: String, fix: String, triggeringExamples: [Example],
+        nonTriggeringExamples: [Example], configuration: String? = nil, exceptions: String? = nil,
+        references: [Reference] = [], isInputError: Bool = false
+    ) {
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.enabledByDefault = enabledByDefault
+        self.summary = summary
+        self.details = details
+        self.rationale = rationale
+        self.fix = fix
+        self.triggeringExamples = triggeringExamples
+        self.nonTriggeringExamples = nonTriggeringExamples
+        self.configuration = configuration
+        self.exceptions = exceptions
+        self.references = references
+        self.isInputError = isInputError
+    }
+}
+
+/// A manifest that shows a rule. In triggering examples, `↓` marks each place a finding must
+/// start; the marker is removed before linting.
+public struct Example: Sendable {
+    public static let marker: Character = "↓"
+
+    public let code: String
+    /// `.pullcheck.yaml` text to lint the example with (for rules that are off by default or
+    /// need settings).
+    public let configuration: String?
+    /// Edge cases that exist for the tests only.
+    public let excludeFromDocumentation: Bool
+    public let file: StaticString
+    public let line: UInt
+
+    public init(
+        _ code: String, configuration: String? = nil, excludeFromDocumentation: Bool = false,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        self.code = code
+        self.configuration = configuration
+        self.excludeFromDocumentation = excludeFromDocumentation
+        self.file = file
+        self.line = line
+    }
+
+    /// The code without markers.
+    public var strippedCode: String { String(code.filter { $0 != Self.marker }) }
+
+    /// Where the markers are, as positions in the stripped code (columns count characters).
+    public var markedPositions: [SourcePosition] {
+        var positions: [SourcePosition] = []
+        var line = 1
+        var column = 1
+        for scalar in code.unicodeScalars {
+            if Character(scalar) == Self.marker {
+                positions.append(SourcePosition(line: line, column: column))
+                continue
+            }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return positions
+    }
+}
+
+/// Every rule type conforms; `description` is all the documentation and tests need.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+}
+
+/// A rule that looks at one object at a time.
+protocol ObjectRule: Rule {
+    init()
+    func check(_ object: ManifestObject, _ context: inout ObjectRuleContext)
+}
+
+/// A rule that looks across all objects of a run (pull secrets, ServiceAccounts).
+protocol RunRule: Rule {
+    init()
+    func check(_ facts: RunFacts, _ context: inout RunRuleContext)
+}
+
+/// What an object rule can see and where it reports.
+struct ObjectRuleContext {
+    let configuration: Configuration
+    let file: String
+    let object: ManifestObject
+    var ruleID = ""
+    var severity = Severity.error
+    var diagnostics: [Diagnostic] = []
+
+    mutating func report(_ message: String, at span: SourceSpan, container: Container? = nil) {
+        diagnostics.append(
+            Diagnostic(
+                ruleID: ruleID, severity: severity, message: message, file: file, span: span,
+                object: object.reference, container: container?.name,
+                image: container?.image.flatMap { $0.isEmptyOrNull ? nil : $0.value }, objectOrdinal: object.ordinal))
+    }
+}
+
+/// What a run rule can see and where it reports.
+struct RunRuleContext {
+    let configuration: Configuration
+    var ruleID = ""
+    var severity = Severity.error
+    var diagnostics: [Diagnostic] = []
+
+    mutating func report(_ message: String, at span: SourceSpan, pod: PodFact, container: ContainerFact? = nil) {
+        report(
+            message, at: span, file: pod.file, object: pod.object, ordinal: pod.objectOrdinal, container: container?.name,
+            image: container?.image)
+    }
+
+    mutating func report(_ message: String, at span: SourceSpan, serviceAccount: ServiceAccountFact) {
+        report(message, at: span, file: serviceAccount.file, object: serviceAccount.object, ordinal: serviceAccount.objectOrdinal)
+    }
+
+    mutating func report(
+        _ message: String, at span: SourceSpan, file: String, object: ObjectReference, ordinal: Int, container: String? = nil,
+        image: String? = nil
+    ) {
+        diagnostics.append(
+            Diagnostic(
+                ruleID: ruleID, severity: severity, message: message, file: file, span: span, object: object,
+                container: container, image: image, objectOrdinal: ordinal))
+    }
+}

@@ -1,0 +1,185 @@
+/// Reads a source line by line, counting lines and columns exactly as libyaml does, so that
+/// positions found in raw text (comments, which libyaml drops) agree with the parser's marks.
+///
+/// Line breaks are LF, CR LF, a lone CR, and the UTF-8 encodings of NEL (U+0085), LS (U+2028)
+/// and PS (U+2029). Columns count Unicode scalars; a UTF-8 byte-order mark at the start of the
+/// input is not a column. Used only on rare paths (pragmas, errors, source excerpts): the file is
+/// read again in chunks, with memory bounded by the longest line kept (`maxLineBytes`).
+struct SourceLines {
+    let input: LintInput
+    var maxLineBytes = 1 << 20
+
+    init(_ input: LintInput) { self.input = input }
+
+    /// Calls `body` with each line (without its break), its 1-based number and the byte offset
+    /// of its start. `body` returns false to stop. Lines longer than `maxLineBytes` are cut.
+    /// Returns false when reading failed or `body` stopped.
+    func forEachLine(_ body: (_ number: Int, _ line: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool) -> Bool {
+        guard let stream = ChunkStream(input) else { return false }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var carry: [UInt8] = []  // the start of a line that began in an earlier chunk
+        var number = 1
+        var lineStart = 0  // byte offset of the current line in the input
+        var consumed = 0  // bytes of the input before `chunk`
+        var skipLF = false  // the previous chunk ended with CR
+        var first = true
+        while true {
+            let count = chunk.withUnsafeMutableBytes { stream.read(into: $0) }
+            if count < 0 { return false }
+            if count == 0 { break }
+            var keepGoing = true
+            chunk.withUnsafeBufferPointer { all in
+                let bytes = UnsafeBufferPointer(rebasing: all[0..<count])
+                var i = 0
+                if first {
+                    first = false
+                    if count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+                        i = 3
+                        lineStart = 3
+                    }
+                }
+                if skipLF {
+                    skipLF = false
+                    if i < count && bytes[i] == 0x0A {
+                        i += 1
+                        lineStart = consumed + i
+                    }
+                }
+                var segmentStart = i
+                while i < count {
+                    let byte = bytes[i]
+                    // Fast path: most bytes are not the first byte of a line break.
+                    if byte != 0x0A && byte != 0x0D && byte != 0xC2 && byte != 0xE2 {
+                        i += 1
+                        continue
+                    }
+                    var breakLength = 0
+                    if byte == 0x0A || byte == 0x0D {
+                        breakLength = 1
+                        if byte == 0x0D {
+                            if i + 1 < count {
+                                if bytes[i + 1] == 0x0A { breakLength = 2 }
+                            } else {
+                                skipLF = true
+                            }
+                        }
+                    } else if byte == 0xC2, i + 1 < count, bytes[i + 1] == 0x85 {
+                        breakLength = 2
+                    } else if byte == 0xE2, i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                        breakLength = 3
+                    }
+                    guard breakLength > 0 else {
+                        i += 1
+                        continue
+                    }
+                    let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<i])
+                    let stop: Bool
+                    if carry.isEmpty {
+                        stop = !body(number, UnsafeBufferPointer(rebasing: segment[..<min(segment.count, maxLineBytes)]), lineStart)
+                    } else {
+                        Self.append(segment, to: &carry, limit: maxLineBytes)
+                        stop = !carry.withUnsafeBufferPointer { body(number, $0, lineStart) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    if stop {
+                        keepGoing = false
+                        return
+                    }
+                    number += 1
+                    i += breakLength
+                    segmentStart = i
+                    lineStart = consumed + i
+                }
+                if segmentStart < count {
+                    Self.append(UnsafeBufferPointer(rebasing: bytes[segmentStart..<count]), to: &carry, limit: maxLineBytes)
+                }
+            }
+            if !keepGoing { return false }
+            consumed += count
+        }
+        if !carry.isEmpty {
+            return carry.withUnsafeBufferPointer { body(number, $0, lineStart) }
+        }
+        return true
+    }
+
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8], limit: Int) {
+        let room = max(0, limit - line.count)
+        if room > 0 { line.append(contentsOf: bytes[..<min(bytes.count, room)]) }
+    }
+
+    /// The text of the given lines (a line that is not in the source is left out).
+    func lines(_ wanted: Set<Int>) -> [Int: String] {
+        guard let last = wanted.max() else { return [:] }
+        var found: [Int: String] = [:]
+        _ = forEachLine { number, bytes, _ in
+            if wanted.contains(number) { found[number] = String(decoding: bytes, as: UTF8.self) }
+            return number < last
+        }
+        return found
+    }
+
+    /// The line and column of a byte offset (libyaml's reader reports errors by offset).
+    func position(ofByteOffset target: Int) -> SourcePosition {
+        var result = SourcePosition.start
+        _ = forEachLine { number, bytes, start in
+            if target < start { return false }
+            let within = target - start
+            if within <= bytes.count {
+                result = SourcePosition(line: number, column: Self.characterCount(bytes, upTo: within) + 1)
+                return false
+            }
+            result = SourcePosition(line: number + 1, column: 1)
+            return true
+        }
+        return result
+    }
+
+    /// Counts Unicode scalars (UTF-8 lead bytes) in the first `count` bytes; bytes that cannot
+    /// start a scalar still count as one column each, as a best effort for invalid text.
+    static func characterCount<Bytes: Collection<UInt8>>(_ bytes: Bytes, upTo count: Int) -> Int {
+        var n = 0
+        for byte in bytes.prefix(max(0, count)) where byte & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+}
+
+/// Sequential reads of an input: a file opened read-only (closed when the stream goes away) or
+/// bytes in memory.
+final class ChunkStream {
+    private let descriptor: Int32
+    private let memory: [UInt8]
+    private var offset = 0
+
+    init?(_ input: LintInput) {
+        switch input.content {
+        case .bytes(let bytes):
+            descriptor = -1
+            memory = bytes
+        case .file(let path):
+            guard case .success(let fd) = FileSystem.openRegularFile(path) else { return nil }
+            descriptor = fd
+            memory = []
+        }
+    }
+
+    deinit { if descriptor >= 0 { FileSystem.closeFile(descriptor) } }
+
+    /// Fills `buffer`; returns the count, 0 at the end, -1 on a read error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if descriptor >= 0 {
+            switch FileSystem.readChunk(descriptor, into: base, count: buffer.count) {
+            case .success(let n): return n
+            case .failure: return -1
+            }
+        }
+        let n = min(buffer.count, memory.count - offset)
+        guard n > 0 else { return 0 }
+        memory.withUnsafeBytes { all in
+            if let source = all.baseAddress { base.copyMemory(from: source + offset, byteCount: n) }
+        }
+        offset += n
+        return n
+    }
+}

@@ -1,0 +1,12 @@
+import PullCheckKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Everything happens in PullCheckKit; this file only connects it to the process.
+exit(PullCheckCLI.run(.process()))
