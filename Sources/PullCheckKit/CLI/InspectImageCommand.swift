@@ -63,7 +63,7 @@ struct InspectImageCommand {
     static func inspect(_ input: String, configuration: Configuration) -> (Inspection, verdict: (RegistryVisibility, String)?, ImageReference?, ImageReferenceError?) {
         switch ImageReference.parse(input) {
         case .success(let reference):
-            let verdict = configuration.registries.visibility(of: reference.domain)
+            let verdict = configuration.registries.visibility(of: reference)
             return (
                 Inspection(
                     input: input, valid: true, error: nil, message: nil, domain: reference.domain, path: reference.path,
@@ -131,9 +131,7 @@ struct InspectImageCommand {
         if let tag = reference.tag, reference.digest == nil, TagTypoRule.isLatestTypo(tag) {
             notes.append("the tag \"\(tag)\" looks like a misspelling of latest; the registry will answer \"manifest unknown\"")
         }
-        if let meant = KnownRegistries.likelyTypo(of: reference.domain) {
-            notes.append("\"\(reference.domain)\" looks like a misspelling of \"\(meant)\"")
-        }
+        if let typo = KnownRegistries.typoExplanation(for: reference, configuration: configuration) { notes.append(typo) }
         if let retirement = KnownRegistries.retirement(for: reference) {
             notes.append("\(retirement.what); use \(retirement.replacement)")
         }

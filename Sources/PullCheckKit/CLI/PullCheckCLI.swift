@@ -343,7 +343,7 @@ struct RulesCommand {
             let state = description.isInputError || description.enabledByDefault ? "" : " (off by default)"
             out += description.id + String(repeating: " ", count: width - description.id.count + 2)
             out += description.severity.rawValue + String(repeating: " ", count: 9 - description.severity.rawValue.count)
-            out += description.summary + state + "\n"
+            out += RuleDocumentation.plainText(description.summary) + state + "\n"
         }
         environment.writeOutput(out)
         return ExitStatus.success
@@ -418,6 +418,21 @@ struct GenerateDocsCommand {
                 return ExitStatus.inputError
             } else {
                 environment.writeOutput("wrote \(path)\n")
+            }
+        }
+        // The README's rule table, between its markers.
+        let readme = "README.md"
+        if case .success(let bytes) = FileSystem.readFile(readme) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let updated = RuleDocumentation.replacingRuleTable(in: text), updated != text {
+                if options.check {
+                    stale.append(readme + " (rule table)")
+                } else if let error = FileSystem.writeFile(readme, contents: updated) {
+                    environment.writeError("pullcheck: error: cannot write \(readme): \(error)\n")
+                    return ExitStatus.inputError
+                } else {
+                    environment.writeOutput("wrote \(readme) (rule table)\n")
+                }
             }
         }
         if options.check, !stale.isEmpty {

@@ -35,33 +35,55 @@ public struct RegistrySettings: Sendable {
     static let compiledDefaultPublic = defaultPublic.map { GlobPattern($0, separator: ".") }
     static let compiledDefaultNodeAuthenticated = defaultNodeAuthenticated.map { GlobPattern($0, separator: ".") }
 
-    /// The verdict for a registry domain (`host` or `host:port`), and why.
-    public func visibility(of domain: String) -> (visibility: RegistryVisibility, reason: String) {
-        if let pattern = Self.firstMatch(privateHosts, domain) {
+    /// The verdict for an image's registry (`host` or `host:port`) and repository path, and why.
+    /// Configured patterns may carry a path (`docker.io/acme`) to classify part of a registry.
+    public func visibility(of domain: String, path: String = "") -> (visibility: RegistryVisibility, reason: String) {
+        if let pattern = Self.firstMatch(privateHosts, domain, path) {
             return (.private, "configured private (\(pattern))")
         }
-        if let pattern = Self.firstMatch(nodeAuthenticatedHosts, domain) {
+        if let pattern = Self.firstMatch(nodeAuthenticatedHosts, domain, path) {
             return (.nodeAuthenticated, "configured node-authenticated (\(pattern))")
         }
-        if let pattern = Self.firstMatch(publicHosts, domain) {
+        if let pattern = Self.firstMatch(publicHosts, domain, path) {
             return (.public, "configured public (\(pattern))")
         }
-        if let pattern = Self.firstMatch(Self.compiledDefaultNodeAuthenticated, domain) {
+        if let pattern = Self.firstMatch(Self.compiledDefaultNodeAuthenticated, domain, path) {
             return (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
         }
-        if let pattern = Self.firstMatch(Self.compiledDefaultPublic, domain) {
+        if let pattern = Self.firstMatch(Self.compiledDefaultPublic, domain, path) {
             return (.public, "default: well-known public registry (\(pattern))")
         }
         return (.private, "default: not a well-known public registry")
     }
 
-    private static func firstMatch(_ patterns: [GlobPattern], _ domain: String) -> String? {
+    /// The verdict for a parsed image.
+    public func visibility(of reference: ImageReference) -> (visibility: RegistryVisibility, reason: String) {
+        visibility(of: reference.domain, path: reference.path)
+    }
+
+    /// Whether any configured list names this registry (host patterns only).
+    func isConfigured(_ domain: String) -> Bool {
+        Self.firstMatch(privateHosts + nodeAuthenticatedHosts + publicHosts, domain, nil) != nil
+    }
+
+    /// `pattern` is `host[:port][/path-prefix]`; a missing port matches any port, a path prefix
+    /// matches whole path components. With `path` nil, only the host part is compared.
+    private static func firstMatch(_ patterns: [GlobPattern], _ domain: String, _ path: String?) -> String? {
         let (host, port) = splitPort(domain)
         for pattern in patterns {
-            let (patternHost, patternPort) = splitPort(pattern.pattern)
+            var hostPart = pattern.pattern
+            var prefix: String?
+            if let slash = hostPart.firstIndex(of: "/") {
+                prefix = String(hostPart[hostPart.index(after: slash)...])
+                hostPart = String(hostPart[..<slash])
+            }
+            if let prefix, let path {
+                let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+                guard path == trimmed || path.hasPrefix(trimmed + "/") else { continue }
+            }
+            let (patternHost, patternPort) = splitPort(hostPart)
             if let patternPort, patternPort != port { continue }
-            let hostPattern = patternPort == nil ? pattern : GlobPattern(patternHost, separator: ".")
-            if hostPattern.matches(host) { return pattern.pattern }
+            if GlobPattern(patternHost, separator: ".").matches(host) { return pattern.pattern }
         }
         return nil
     }

@@ -86,7 +86,7 @@ struct Suppression: Sendable {
         // `pullcheck:ignore-file` and other words are not this pragma.
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
         var reason: String?
-        if let separator = rest.range(of: "--") {
+        if let separator = rest.firstRange(of: "--") {
             let why = rest[separator.upperBound...].trimmingWhitespace()
             reason = why.isEmpty ? nil : why
             rest = rest[..<separator.lowerBound]
@@ -105,20 +105,5 @@ extension StringProtocol {
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(String.UnicodeScalarView(scalars[first...last]))
-    }
-}
-
-extension Substring {
-    /// The first occurrence of `needle` (stdlib-only; Foundation's `range(of:)` is not linked).
-    func range(of needle: String) -> Range<Index>? {
-        guard !needle.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(needle) {
-                return index..<self.index(index, offsetBy: needle.count)
-            }
-            index = self.index(after: index)
-        }
-        return nil
     }
 }

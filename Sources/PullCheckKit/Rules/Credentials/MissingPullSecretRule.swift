@@ -123,8 +123,11 @@ struct MissingPullSecretRule: RunRule {
         for pod in facts.pods {
             guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
             for container in pod.containers {
-                let verdict = context.configuration.registries.visibility(of: container.reference.domain)
-                guard verdict.visibility == .private else { continue }
+                let verdict = context.configuration.registries.visibility(of: container.reference)
+                // A misspelt host fails before credentials matter; registry-typo reports it.
+                guard verdict.visibility == .private,
+                    KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
+                else { continue }
                 let why: String
                 if let account {
                     why = "neither the pod nor its ServiceAccount \(account.name) has imagePullSecrets"

@@ -123,8 +123,11 @@ struct PullSecretRegistryMismatchRule: RunRule {
             }
             guard allKnown, !keys.isEmpty else { continue }
             for container in pod.containers {
-                let verdict = context.configuration.registries.visibility(of: container.reference.domain)
-                guard verdict.visibility == .private else { continue }
+                let verdict = context.configuration.registries.visibility(of: container.reference)
+                // A misspelt host fails before credentials matter; registry-typo reports it.
+                guard verdict.visibility == .private,
+                    KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
+                else { continue }
                 let image = container.reference.normalizedName
                 guard !kubeletLookup(keys: keys, image: image).matched else { continue }
                 let secretNames = names.compactMap(\.name).joined(separator: ", ")

@@ -30,6 +30,21 @@ enum KnownRegistries {
         return best?.host
     }
 
+    /// Why a registry host is probably not the one meant: a misspelt well-known host, or a first
+    /// path component with an uppercase letter, which makes it a host name (`Prom/exporter` is
+    /// pulled from a host called `Prom`). Hosts listed in the configuration are never typos.
+    static func typoExplanation(for reference: ImageReference, configuration: Configuration) -> String? {
+        guard reference.domainRange != nil, !configuration.registries.isConfigured(reference.domain) else { return nil }
+        let host = RegistrySettings.splitPort(reference.domain).host
+        if !host.contains("."), !reference.domain.contains(":"), host != "localhost", host != host.lowercased() {
+            return "\"\(reference.domain)\" has an uppercase letter, so it is read as a registry host, not a Docker Hub account; kubelet will look up the host \(reference.domain) and fail with \"no such host\"; write it in lowercase (\(reference.domain.lowercased())/\(reference.path))"
+        }
+        if let meant = likelyTypo(of: reference.domain) {
+            return "the registry host \"\(reference.domain)\" looks like a misspelling of \"\(meant)\"; kubelet will fail with \"no such host\""
+        }
+        return nil
+    }
+
     /// A registry (or a repository prefix on one) that no longer serves what manifests expect.
     struct Retirement: Sendable {
         enum State: Sendable {

@@ -10,7 +10,9 @@ struct RegistryTypoRule: ObjectRule {
             registry.k8s.io, k8s.gcr.io, gcr.io and its regions, ghcr.io, quay.io, mcr.microsoft.com, \
             public.ecr.aws, registry.gitlab.com, nvcr.io and others). A host one edit away (a letter \
             missing, added, changed, or two neighbours swapped), or two edits away for names longer \
-            than seven characters, is reported with the host it probably meant. Real registries with \
+            than seven characters, is reported with the host it probably meant. So is a first \
+            component with an uppercase letter and no dot or port (`Prom/statsd-exporter`): the \
+            uppercase letter makes it a registry host instead of a Docker Hub account. Real registries with \
             similar names (icr.io, ocir.io, ...) and every host listed under `registries` in \
             `.pullcheck.yaml` are never reported.
             """,
@@ -32,6 +34,8 @@ struct RegistryTypoRule: ObjectRule {
                       image: ↓ghrc.io/line/centraldogma:0.64.0
                     - name: proxy
                       image: ↓regsitry.k8s.io/ingress-nginx/controller:v1.11.2
+                    - name: exporter
+                      image: ↓Prom/statsd-exporter:v0.27.1
                 """)
         ],
         nonTriggeringExamples: [
@@ -59,17 +63,13 @@ struct RegistryTypoRule: ObjectRule {
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
         guard let pod = object.podSpec else { return }
-        let registries = context.configuration.registries
         for container in pod.containers {
             guard let reference = container.validReference, let domainRange = reference.domainRange, let image = container.image,
-                let meant = KnownRegistries.likelyTypo(of: reference.domain)
+                let explanation = KnownRegistries.typoExplanation(for: reference, configuration: context.configuration)
             else { continue }
-            let configured = (registries.publicHosts + registries.privateHosts + registries.nodeAuthenticatedHosts)
-                .contains { $0.matches(RegistrySettings.splitPort(reference.domain).host) || $0.matches(reference.domain) }
-            guard !configured else { continue }
             context.report(
-                "\(container.displayName) pulls from \"\(reference.domain)\", which looks like a misspelling of \"\(meant)\"; kubelet will fail with \"no such host\"",
-                at: image.span(ofCharacters: domainRange), container: container)
+                "\(container.displayName) image \"\(image.value)\": \(explanation)", at: image.span(ofCharacters: domainRange),
+                container: container)
         }
     }
 }
