@@ -15,6 +15,9 @@ public struct LintReport: Sendable {
     public var objectCount = 0
     /// Inputs that could not be read or parsed (exit status 2).
     public var unparseableFiles: Set<String> = []
+    /// Lines that hold secret data (Secret `data`/`stringData`, SealedSecret `encryptedData`), by
+    /// file: source excerpts never show them.
+    public var sensitiveLines: [String: [ClosedRange<Int>]] = [:]
 
     public var hasInputErrors: Bool { !inputFailures.isEmpty || !unparseableFiles.isEmpty }
 
@@ -37,6 +40,7 @@ struct FileResult: Sendable {
     var objects = 0
     var failure: InputFailure?
     var unparseable = false
+    var sensitiveLines: [ClosedRange<Int>] = []
 }
 
 /// Lints inputs: files in parallel, one document at a time, then the cross-object rules.
@@ -79,6 +83,7 @@ public struct Linter: Sendable {
             report.objectCount += result.objects
             if let failure = result.failure { report.inputFailures.append(failure) }
             if result.unparseable { report.unparseableFiles.insert(input.displayName) }
+            if !result.sensitiveLines.isEmpty { report.sensitiveLines[input.displayName, default: []] += result.sensitiveLines }
             diagnostics.append(contentsOf: result.diagnostics)
             facts.append(contentsOf: result.facts)
             if !result.suppressions.isEmpty { suppressions[input.displayName, default: []] += result.suppressions }
@@ -148,8 +153,9 @@ public struct Linter: Sendable {
             if let podSpec = object.podSpec {
                 result.facts.pods.append(PodFact(file: file, object: object, podSpec: podSpec))
             }
-            if let secret = object.secret, let fact = SecretFact(file: file, object: object, secret: secret) {
-                result.facts.secrets.append(fact)
+            if let secret = object.secret {
+                if let fact = SecretFact(file: file, object: object, secret: secret) { result.facts.secrets.append(fact) }
+                result.sensitiveLines += object.secretDataLines
             }
             if let account = object.serviceAccount,
                 let fact = ServiceAccountFact(file: file, object: object, account: account)

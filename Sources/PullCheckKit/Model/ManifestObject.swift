@@ -8,6 +8,8 @@ public struct ManifestObject: Sendable {
     /// The document the object was read from; valid while its document is being linted.
     let document: YAMLDocument
     let metadataNode: NodeID?
+    /// The object's own mapping (an item of a List, or the document's root).
+    let objectNode: NodeID?
     /// The whole object, and its identifying fields.
     public let span: SourceSpan
     public let kindSpan: SourceSpan?
@@ -33,6 +35,22 @@ public struct ManifestObject: Sendable {
     /// `metadata.annotations`.
     public var annotations: [(key: String, value: String, keySpan: SourceSpan)] {
         document.stringMap(metadataNode.flatMap { document.value("annotations", in: $0) })
+    }
+
+    /// The lines of a Secret's `data` and `stringData` and a SealedSecret's `encryptedData`.
+    var secretDataLines: [ClosedRange<Int>] {
+        guard let root = document.root else { return [] }
+        var sections: [NodeID] = []
+        for key: StaticString in ["data", "stringData"] {
+            if let entry = document.entry(key, in: objectNode ?? root) { sections.append(entry.value) }
+        }
+        if let spec = document.value("spec", in: objectNode ?? root), let entry = document.entry("encryptedData", in: spec) {
+            sections.append(entry.value)
+        }
+        return sections.map { node in
+            let span = document.span(node)
+            return span.start.line...max(span.start.line, span.end.line)
+        }
     }
 
     /// Where findings about the object as a whole point: its name, else its kind, else its start.
@@ -97,6 +115,7 @@ enum ManifestReader {
             namespace: namespace,
             document: document,
             metadataNode: metadata,
+            objectNode: node,
             span: document.span(node),
             kindSpan: kindNode.map { document.span($0) },
             nameSpan: nameNode.map { document.span($0) },

@@ -12,7 +12,11 @@ struct TextReporter: Reporter {
             out += style.bold("\(diagnostic.file):\(position.line):\(position.column):") + " "
             out += style.severity(diagnostic.severity) + ": "
             out += diagnostic.message + " " + style.dim("[\(diagnostic.ruleID)]") + "\n"
-            if let line = excerpts[diagnostic.file]?[position.line] {
+            if let line = excerpts[diagnostic.file]?[position.line],
+                !Self.mayHoldSecret(
+                    line, line: position.line, sensitive: report.sensitiveLines[diagnostic.file] ?? [],
+                    unparsed: RuleRegistry.description(of: diagnostic.ruleID)?.isInputError ?? true)
+            {
                 out += excerpt(line, diagnostic: diagnostic, style: style)
             }
         }
@@ -34,6 +38,29 @@ struct TextReporter: Reporter {
             out += summaryLine(report) + "\n"
         }
         return out
+    }
+
+    /// Source excerpts never show secret data: lines inside a Secret's data, and, where the parser
+    /// could not tell (a syntax error), lines that look like credentials.
+    static func mayHoldSecret(_ text: String, line: Int, sensitive: [ClosedRange<Int>], unparsed: Bool) -> Bool {
+        if sensitive.contains(where: { $0.contains(line) }) { return true }
+        // Around a syntax error the parser knows nothing: judge the line itself.
+        guard unparsed else { return false }
+        let lower = text.lowercased()
+        for word in ["auth", "password", "passwd", "token", "secret", "dockerconfig", "dockercfg", "credential", "apikey", "api_key"]
+        where lower.contains(word) {
+            return true
+        }
+        // A long run of base64 characters (but not an image digest).
+        if lower.contains("sha256:") || lower.contains("sha384:") || lower.contains("sha512:") { return false }
+        var run = 0
+        for scalar in text.unicodeScalars {
+            let base64 = ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "+" || scalar == "/" || scalar == "=" || scalar == "-" || scalar == "_"
+            run = base64 ? run + 1 : 0
+            if run >= 24 { return true }
+        }
+        return false
     }
 
     func summaryLine(_ report: LintReport) -> String {
