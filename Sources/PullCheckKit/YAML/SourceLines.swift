@@ -119,20 +119,27 @@ struct SourceLines {
         return found
     }
 
-    /// The line and column of a byte offset (libyaml's reader reports errors by offset).
+    /// The line and column of a byte offset (libyaml's reader reports errors by offset). Past a
+    /// line's first `maxLineBytes`, further bytes count as one column each.
     func position(ofByteOffset target: Int) -> SourcePosition {
-        var result = SourcePosition.start
+        var result: SourcePosition?
+        var last: (number: Int, start: Int, characters: Int, kept: Int)?
         _ = forEachLine { number, bytes, start in
-            if target < start { return false }
-            let within = target - start
-            if within <= bytes.count {
-                result = SourcePosition(line: number, column: Self.characterCount(bytes, upTo: within) + 1)
+            if let line = last, target < start {
+                // Beyond the previous line's kept bytes (a very long line).
+                result = SourcePosition(line: line.number, column: line.characters + max(0, target - line.start - line.kept) + 1)
                 return false
             }
-            result = SourcePosition(line: number + 1, column: 1)
+            if target >= start && target - start <= bytes.count {
+                result = SourcePosition(line: number, column: Self.characterCount(bytes, upTo: target - start) + 1)
+                return false
+            }
+            last = (number, start, Self.characterCount(bytes, upTo: bytes.count), bytes.count)
             return true
         }
-        return result
+        if let result { return result }
+        guard let line = last else { return .start }
+        return SourcePosition(line: line.number, column: line.characters + max(0, target - line.start - line.kept) + 1)
     }
 
     /// Counts Unicode scalars (UTF-8 lead bytes) in the first `count` bytes; bytes that cannot
@@ -155,12 +162,49 @@ final class ChunkStream {
         switch input.content {
         case .bytes(let bytes):
             descriptor = -1
-            memory = bytes
+            memory = Self.transcodingUTF16(bytes) ?? bytes
         case .file(let path):
             guard case .success(let fd) = FileSystem.openRegularFile(path) else { return nil }
-            descriptor = fd
-            memory = []
+            var head = [UInt8](repeating: 0, count: 2)
+            let count = head.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress, case .success(let n) = FileSystem.readChunk(fd, into: base, count: 2) else { return 0 }
+                return n
+            }
+            if count == 2, (head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF),
+                case .success(let rest) = FileSystem.readAll(fd)
+            {
+                // UTF-16 (rare): read it whole and serve it as UTF-8, as libyaml sees it.
+                FileSystem.closeFile(fd)
+                descriptor = -1
+                memory = Self.transcodingUTF16(head + rest) ?? []
+            } else {
+                descriptor = fd
+                memory = Array(head[0..<count])
+            }
         }
+    }
+
+    /// UTF-8 for a UTF-16 input with a byte-order mark (kept: lines skip it), else nil.
+    static func transcodingUTF16(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= 2 else { return nil }
+        let little: Bool
+        if bytes[0] == 0xFF && bytes[1] == 0xFE {
+            little = true
+        } else if bytes[0] == 0xFE && bytes[1] == 0xFF {
+            little = false
+        } else {
+            return nil
+        }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = 2
+        while index + 1 < bytes.count {
+            units.append(little ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]))
+            index += 2
+        }
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for scalar in String(decoding: units, as: UTF16.self).unicodeScalars { out += Array(String(scalar).utf8) }
+        return out
     }
 
     deinit { if descriptor >= 0 { FileSystem.closeFile(descriptor) } }
@@ -168,7 +212,7 @@ final class ChunkStream {
     /// Fills `buffer`; returns the count, 0 at the end, -1 on a read error.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        if descriptor >= 0 {
+        if descriptor >= 0 && offset >= memory.count {
             switch FileSystem.readChunk(descriptor, into: base, count: buffer.count) {
             case .success(let n): return n
             case .failure: return -1

@@ -123,9 +123,24 @@ final class ByteSource {
         return !lineTooLong
     }
 
+    /// The input starts with a UTF-32 byte-order mark (libyaml reads UTF-8 and UTF-16 only).
+    var isUTF32 = false
+
     private func scan(_ chunk: UnsafeBufferPointer<UInt8>) {
         guard let base = chunk.baseAddress else { return }
         let n = chunk.count
+        if bytesRead == n, n >= 2 {
+            // The first chunk: a UTF-16 file hides its ASCII from the byte scans below, so assume
+            // it may hold anything; libyaml decodes it. UTF-32 is named in the error.
+            if n >= 4 && ((base[0] == 0 && base[1] == 0 && base[2] == 0xFE && base[3] == 0xFF)
+                || (base[0] == 0xFF && base[1] == 0xFE && base[2] == 0 && base[3] == 0))
+            {
+                isUTF32 = true
+            } else if (base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF) {
+                hints.mayContainPragma = true
+                hints.mayContainTemplate = true
+            }
+        }
         // Line length: only a line that spans chunks can grow past a chunk's size.
         var last = n - 1
         while last >= 0 && base[last] != 0x0A { last -= 1 }
@@ -282,6 +297,12 @@ enum YAMLParser {
                 byteOffset: source.bytesRead)
         }
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if source.isUTF32 {
+            return YAMLStreamError(
+                kind: .reader,
+                message: "the file is UTF-32 (it starts with a UTF-32 byte-order mark); YAML tools read UTF-8 or UTF-16: convert it with `iconv -f UTF-32 -t UTF-8`",
+                position: .start)
+        }
         switch parser.error {
         case YAML_READER_ERROR:
             var message = problem
