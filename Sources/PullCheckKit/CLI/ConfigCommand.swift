@@ -40,12 +40,12 @@ struct ConfigCommand {
         lines.append(Line("external-secrets: " + list(configuration.externalSecrets), origin(configuration, "external-secrets")))
         lines.append(Line("exclude: " + list(patterns(configuration.exclude)), origin(configuration, "exclude")))
         lines.append(Line("registries:", "configured lists are checked first: private, node-authenticated, public"))
-        lines.append(Line("  private: " + list(patterns(registries.privateHosts)), origin(configuration, "registries.private")))
+        lines.append(Line("  private: " + list(registries.privateHosts.map(\.text)), origin(configuration, "registries.private")))
         lines.append(
             Line(
-                "  node-authenticated: " + list(patterns(registries.nodeAuthenticatedHosts)),
+                "  node-authenticated: " + list(registries.nodeAuthenticatedHosts.map(\.text)),
                 origin(configuration, "registries.node-authenticated")))
-        lines.append(Line("  public: " + list(patterns(registries.publicHosts)), origin(configuration, "registries.public")))
+        lines.append(Line("  public: " + list(registries.publicHosts.map(\.text)), origin(configuration, "registries.public")))
         lines.append(Line("  # built in, node-authenticated: " + list(RegistrySettings.defaultNodeAuthenticated), ""))
         lines.append(Line("  # built in, public: " + list(RegistrySettings.defaultPublic), ""))
         lines.append(Line("  # any other registry is private", ""))

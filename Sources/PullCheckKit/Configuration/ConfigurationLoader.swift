@@ -167,7 +167,7 @@ public enum ConfigurationLoader {
             }
             for (keyNode, value) in document.entries(node) {
                 let key = document.string(keyNode) ?? ""
-                let patterns = try strings(value, key).map { GlobPattern($0, separator: ".") }
+                let patterns = try strings(value, key).map(RegistryPattern.init)
                 switch key {
                 case "public": configuration.registries.publicHosts = patterns
                 case "private": configuration.registries.privateHosts = patterns
@@ -227,28 +227,4 @@ public enum ConfigurationLoader {
             return " (did you mean \"\(best.0)\"?)"
         }
     }
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), on Unicode scalars.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.unicodeScalars)
-    let y = Array(b.unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous2 = [Int](repeating: 0, count: y.count + 1)
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                current[j] = min(current[j], previous2[j - 2] + 1)
-            }
-        }
-        previous2 = previous
-        previous = current
-    }
-    return previous[y.count]
 }

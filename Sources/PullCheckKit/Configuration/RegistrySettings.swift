@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How pullcheck classifies an image's registry.
 public enum RegistryVisibility: String, Sendable, Hashable {
     /// Anyone can pull: no pull secret needed (Docker Hub, registry.k8s.io, ghcr.io, ...).
@@ -8,13 +10,48 @@ public enum RegistryVisibility: String, Sendable, Hashable {
     case `private`
 }
 
-/// Registry host patterns, matched per dot-separated label as kubelet matches credential keys:
-/// `*` matches within one label, so `*.azurecr.io` matches `team.azurecr.io` but not
-/// `a.b.azurecr.io`. A pattern without a port matches the host on any port.
+/// A registry pattern: `host[:port][/path-prefix]`. The host is matched per dot-separated label
+/// as kubelet matches credential keys (`*` matches within one label, so `*.azurecr.io` matches
+/// `team.azurecr.io` but not `a.b.azurecr.io`), ignoring case as DNS does; a pattern without a
+/// port matches any port; a path
+/// prefix matches whole path components (`docker.io/acme` matches `acme/app`, not `acmeco/app`).
+public struct RegistryPattern: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+    let host: GlobPattern
+    let port: String?
+    let pathPrefix: String?
+
+    public init(_ text: String) {
+        self.text = text
+        var hostPart = Substring(text)
+        var prefix: String?
+        if let slash = hostPart.firstIndex(of: "/") {
+            let rest = hostPart[hostPart.index(after: slash)...]
+            prefix = rest.hasSuffix("/") ? String(rest.dropLast()) : String(rest)
+            hostPart = hostPart[..<slash]
+        }
+        // Host names are case-insensitive (DNS); paths are not.
+        let (host, port) = RegistrySettings.splitPort(String(hostPart).lowercased())
+        self.host = GlobPattern(host, separator: ".")
+        self.port = port
+        pathPrefix = prefix.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public var description: String { text }
+
+    /// `path` nil compares the host and port only.
+    func matches(host candidate: String, port candidatePort: String?, path: String?) -> Bool {
+        if let port, port != candidatePort { return false }
+        if let pathPrefix, let path, !(path == pathPrefix || path.hasPrefix(pathPrefix + "/")) { return false }
+        return host.matches(candidate.lowercased())
+    }
+}
+
+/// The registry lists of the configuration, and the built-in ones.
 public struct RegistrySettings: Sendable {
-    public var publicHosts: [GlobPattern] = []
-    public var privateHosts: [GlobPattern] = []
-    public var nodeAuthenticatedHosts: [GlobPattern] = []
+    public var publicHosts: [RegistryPattern] = []
+    public var privateHosts: [RegistryPattern] = []
+    public var nodeAuthenticatedHosts: [RegistryPattern] = []
 
     public init() {}
 
@@ -32,27 +69,22 @@ public struct RegistrySettings: Sendable {
         "*.azurecr.io", "*.azurecr.cn", "*.azurecr.us", "*-docker.pkg.dev",
     ]
 
-    static let compiledDefaultPublic = defaultPublic.map { GlobPattern($0, separator: ".") }
-    static let compiledDefaultNodeAuthenticated = defaultNodeAuthenticated.map { GlobPattern($0, separator: ".") }
+    static let builtInPublic = defaultPublic.map(RegistryPattern.init)
+    static let builtInNodeAuthenticated = defaultNodeAuthenticated.map(RegistryPattern.init)
 
     /// The verdict for an image's registry (`host` or `host:port`) and repository path, and why.
-    /// Configured patterns may carry a path (`docker.io/acme`) to classify part of a registry.
-    public func visibility(of domain: String, path: String = "") -> (visibility: RegistryVisibility, reason: String) {
-        if let pattern = Self.firstMatch(privateHosts, domain, path) {
-            return (.private, "configured private (\(pattern))")
+    public func visibility(of domain: String, path: String? = nil) -> (visibility: RegistryVisibility, reason: String) {
+        let (host, port) = Self.splitPort(domain)
+        func first(_ patterns: [RegistryPattern]) -> RegistryPattern? {
+            patterns.first { $0.matches(host: host, port: port, path: path) }
         }
-        if let pattern = Self.firstMatch(nodeAuthenticatedHosts, domain, path) {
-            return (.nodeAuthenticated, "configured node-authenticated (\(pattern))")
-        }
-        if let pattern = Self.firstMatch(publicHosts, domain, path) {
-            return (.public, "configured public (\(pattern))")
-        }
-        if let pattern = Self.firstMatch(Self.compiledDefaultNodeAuthenticated, domain, path) {
+        if let pattern = first(privateHosts) { return (.private, "configured private (\(pattern))") }
+        if let pattern = first(nodeAuthenticatedHosts) { return (.nodeAuthenticated, "configured node-authenticated (\(pattern))") }
+        if let pattern = first(publicHosts) { return (.public, "configured public (\(pattern))") }
+        if let pattern = first(Self.builtInNodeAuthenticated) {
             return (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
         }
-        if let pattern = Self.firstMatch(Self.compiledDefaultPublic, domain, path) {
-            return (.public, "default: well-known public registry (\(pattern))")
-        }
+        if let pattern = first(Self.builtInPublic) { return (.public, "default: well-known public registry (\(pattern))") }
         return (.private, "default: not a well-known public registry")
     }
 
@@ -61,31 +93,10 @@ public struct RegistrySettings: Sendable {
         visibility(of: reference.domain, path: reference.path)
     }
 
-    /// Whether any configured list names this registry (host patterns only).
+    /// Whether any configured list names this registry (host and port only).
     func isConfigured(_ domain: String) -> Bool {
-        Self.firstMatch(privateHosts + nodeAuthenticatedHosts + publicHosts, domain, nil) != nil
-    }
-
-    /// `pattern` is `host[:port][/path-prefix]`; a missing port matches any port, a path prefix
-    /// matches whole path components. With `path` nil, only the host part is compared.
-    private static func firstMatch(_ patterns: [GlobPattern], _ domain: String, _ path: String?) -> String? {
-        let (host, port) = splitPort(domain)
-        for pattern in patterns {
-            var hostPart = pattern.pattern
-            var prefix: String?
-            if let slash = hostPart.firstIndex(of: "/") {
-                prefix = String(hostPart[hostPart.index(after: slash)...])
-                hostPart = String(hostPart[..<slash])
-            }
-            if let prefix, let path {
-                let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-                guard path == trimmed || path.hasPrefix(trimmed + "/") else { continue }
-            }
-            let (patternHost, patternPort) = splitPort(hostPart)
-            if let patternPort, patternPort != port { continue }
-            if GlobPattern(patternHost, separator: ".").matches(host) { return pattern.pattern }
-        }
-        return nil
+        let (host, port) = Self.splitPort(domain)
+        return (privateHosts + nodeAuthenticatedHosts + publicHosts).contains { $0.matches(host: host, port: port, path: nil) }
     }
 
     /// `host:port` → (host, port); IPv6 literals keep their brackets.

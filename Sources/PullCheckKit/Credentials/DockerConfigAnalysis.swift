@@ -476,7 +476,7 @@ private struct Analyzer {
                     if reportPullFailures {
                         let offset = sourceOffset(ofDecodedByte: error.byteOffset, inStringAt: authNode.byteOffset)
                         add(.authInvalidBase64,
-                            "\"auth\" of \(shown(key)) is not valid \(padded ? "padded" : "unpadded") base64: \(error.reasonText) at byte \(error.byteOffset) of the value (kubelet decodes a value ending in '=' as padded base64, any other as unpadded)",
+                            "\"auth\" of \(shown(key)) is not valid \(padded ? "padded" : "unpadded") base64: \(error.reasonText) at character \(error.byteOffset + 1) of the value (kubelet decodes a value ending in '=' as padded base64, any other as unpadded)",
                             at: offset, .pullFails, key: key)
                     }
                 case .missingColon:

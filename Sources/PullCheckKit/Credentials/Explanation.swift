@@ -49,23 +49,9 @@ func countWord(_ n: Int) -> String {
     }
 }
 
-/// Levenshtein distance on bytes, inputs capped at 256 bytes.
+/// Edit distance on bytes (see EditDistance.swift), inputs capped at 256 bytes.
 func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    let x = Array(a.prefix(256))
-    let y = Array(b.prefix(256))
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
+    editDistance(a.prefix(256), b.prefix(256))
 }
 
 private let dockerHubAliases: Set<[UInt8]> = [
@@ -166,7 +152,7 @@ private func explain(rawKey: String, image: ImageFacts) -> (score: Int, message:
             if Keyring.hasPrefix(GoText.lowercasedASCII(image.url.path), GoText.lowercasedASCII(keyURL.path)) {
                 return (10, "\(shown) differs in case from the image path \(pathDisplay) (kubelet compares case-sensitively)")
             }
-            return (15, "\(shown) is not a prefix of the image path \(pathDisplay)")
+            return (15, "the path \(GoText.string(keyURL.path)) of \(shown) is not a prefix of the image path \(pathDisplay)")
         }
         // Everything matches; cannot happen when the lookup failed.
         return (1000, "\(shown) matches")

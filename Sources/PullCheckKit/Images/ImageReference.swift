@@ -30,7 +30,14 @@ public struct ImageDigest: Hashable, Sendable, CustomStringConvertible {
 /// The first component is a domain only if it contains `.` or `:`, is `localhost`, or has an
 /// uppercase letter; otherwise the image is on Docker Hub (`docker.io`), where a one-component
 /// name gets `library/`. `index.docker.io` is normalized to `docker.io`. The path (with
-/// `library/`) may be at most 255 characters. A bare 64-hex string is an image ID, not a name.
+/// `library/`, without the domain) may be at most 255 characters. A bare 64-hex string is an
+/// image ID, not a name.
+///
+/// A first component that is taken for a domain (it has a `.`) but is no valid host while it is
+/// a valid path component, such as `my_registry.local/app`, is still accepted: the pattern then
+/// matches the whole name as a path with no domain, and the 255 limit covers the whole name.
+/// `domain` is that component as written (what kubelet's credential lookup and the runtime take
+/// for the host), so `normalizedName` is the name kubelet pulls.
 public struct ImageReference: Hashable, Sendable {
     /// The registry, normalized: `docker.io` for Docker Hub.
     public let domain: String
@@ -224,8 +231,15 @@ struct ImageReferenceParser {
         }
 
         var domain = ImageReference.dockerHub
+        // A first component that looked like a domain but is no valid host, while it is a valid
+        // path component (`my_registry.local/app`): the reference pattern then matches the whole
+        // name as a path without a domain, so kubelet accepts it.
+        var hostIsPathComponent = false
         if let range = domainRange {
-            if let failure = validateDomain(range) { return .failure(failure) }
+            if let failure = validateDomain(range) {
+                guard isPathComponent(range) else { return .failure(failure) }
+                hostIsPathComponent = true
+            }
             domain = slice(range)
             if domain == "index.docker.io" { domain = ImageReference.dockerHub }
         }
@@ -269,11 +283,15 @@ struct ImageReferenceParser {
         if domain == ImageReference.dockerHub && componentCount == 1 && !path.contains("/") {
             path = "library/" + path
         }
-        if path.utf8.count > ImageReference.maxPathLength {
+        // The limit applies to the path distribution/reference keeps: with "library/", and the
+        // whole name when the first component is a path component rather than a host.
+        let limitedStart = hostIsPathComponent ? 0 : pathStart
+        let limitedLength = hostIsPathComponent ? pathEnd : path.utf8.count
+        if limitedLength > ImageReference.maxPathLength {
             return error(
                 .nameTooLong,
-                "repository name is \(path.utf8.count) characters long; the limit is \(ImageReference.maxPathLength)",
-                at: pathStart, length: pathEnd - pathStart)
+                "repository name is \(limitedLength) characters long; the limit is \(ImageReference.maxPathLength)",
+                at: limitedStart, length: pathEnd - limitedStart)
         }
 
         // Tag.
@@ -402,6 +420,27 @@ struct ImageReferenceParser {
     {
         if case .failure(let error) = error(category, message, at: offset, length: length) { return error }
         return ImageReferenceError(category: category, message: message, offset: offset, length: length)
+    }
+
+    /// Whether the bytes in `range` are exactly one path component: `[a-z0-9]+` runs joined by
+    /// ".", "_", "__" or dashes.
+    private func isPathComponent(_ range: Range<Int>) -> Bool {
+        var position = range.lowerBound
+        let end = range.upperBound
+        while true {
+            guard position < end, Self.isLowerAlnum(bytes[position]) else { return false }
+            while position < end && Self.isLowerAlnum(bytes[position]) { position += 1 }
+            guard position < end else { return true }
+            switch bytes[position] {
+            case 0x2E: position += 1
+            case 0x5F:
+                position += 1
+                if position < end && bytes[position] == 0x5F { position += 1 }
+            case 0x2D:
+                while position < end && bytes[position] == 0x2D { position += 1 }
+            default: return false
+            }
+        }
     }
 
     /// A path component did not start where one must.

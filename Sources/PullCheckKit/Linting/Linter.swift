@@ -135,7 +135,9 @@ public struct Linter: Sendable {
         let file = input.displayName
         guard let objects = ManifestReader.objects(in: document, context: context, firstOrdinal: result.objects) else {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
-                reportLoader(NonKubernetesYAMLRule.self, "document \(document.ordinal) is not a Kubernetes object (it has no apiVersion and kind); pullcheck skipped it",
+                reportLoader(
+                    NonKubernetesYAMLRule.self,
+                    "document \(document.ordinal) is not a Kubernetes object (\(Self.missingIdentity(document, root))); pullcheck skipped it",
                     at: SourceSpan(at: document.span(root).start), file: file, into: &result)
             }
             reportDuplicateKeys(document, objects: [], file: file, into: &result)
@@ -165,6 +167,22 @@ public struct Linter: Sendable {
             if !configuration.noIgnore { result.suppressions += Suppression.annotations(of: object) }
         }
         reportDuplicateKeys(document, objects: objects, file: file, into: &result)
+    }
+
+    /// "it has no kind", "its apiVersion is empty", ...
+    static func missingIdentity(_ document: YAMLDocument, _ root: NodeID) -> String {
+        guard document.kind(root) == .mapping else { return "it is a \(document.kind(root) == .sequence ? "list" : "single value"), not a mapping" }
+        var problems: [String] = []
+        for (key, name) in [("apiVersion", "apiVersion"), ("kind", "kind")] as [(StaticString, String)] {
+            guard let value = document.value(key, in: root) else {
+                problems.append("no \(name)")
+                continue
+            }
+            if document.kind(value) != .scalar || document.isNull(value) || (document.string(value) ?? "").isEmpty {
+                problems.append("an empty \(name)")
+            }
+        }
+        return "it has " + problems.joined(separator: " and ")
     }
 
     private func reportDuplicateKeys(
@@ -200,9 +218,7 @@ public struct Linter: Sendable {
     private func finish(_ input: LintInput, summary: YAMLStreamSummary, into result: inout FileResult) {
         let file = input.displayName
         let lines = SourceLines(input)
-        if summary.hints.mayContainTemplate, summary.error != nil || summary.unquotedTemplateMarker != nil,
-            let marker = summary.unquotedTemplateMarker ?? Self.firstUnquotedTemplateMarker(lines)
-        {
+        if summary.hints.mayContainTemplate, let marker = Self.templateMarker(summary, lines: lines) {
             // One clear finding instead of whatever the parser made of the template.
             result.diagnostics.removeAll()
             result.facts = RunFacts()
@@ -230,8 +246,24 @@ public struct Linter: Sendable {
         }
     }
 
+    /// Where the file shows itself to be an unrendered template: a `{{` outside quotes that the
+    /// parser read as a plain scalar or a flow mapping, or, when the parse failed, the first `{{`
+    /// at or before the error that is not inside a quoted string or a block scalar (template text
+    /// as data, such as an Alertmanager template in a ConfigMap, is not a template marker).
+    static func templateMarker(_ summary: YAMLStreamSummary, lines: SourceLines) -> SourcePosition? {
+        if let marker = summary.unquotedTemplateMarker {
+            // A marker after the syntax error did not cause it.
+            if let errorAt = summary.error?.position, errorAt < marker { return nil }
+            return marker
+        }
+        guard let error = summary.error else { return nil }
+        guard let marker = firstUnquotedTemplateMarker(lines, excluding: summary.templateInScalars) else { return nil }
+        if let errorAt = error.position, errorAt.line < marker.line { return nil }
+        return marker
+    }
+
     /// The first `{{` that is not inside a quoted string on its line (used when the parse failed).
-    static func firstUnquotedTemplateMarker(_ lines: SourceLines) -> SourcePosition? {
+    static func firstUnquotedTemplateMarker(_ lines: SourceLines, excluding scalars: [SourceSpan]) -> SourcePosition? {
         var found: SourcePosition?
         _ = lines.forEachLine { number, bytes, _ in
             var quote: UInt8 = 0
@@ -246,8 +278,13 @@ public struct Linter: Sendable {
                 } else if byte == 0x23 && (index == 0 || bytes[index - 1] == 0x20) {
                     break  // a comment
                 } else if byte == 0x7B && index + 1 < bytes.count && bytes[index + 1] == 0x7B {
-                    found = SourcePosition(line: number, column: column)
-                    return false
+                    let position = SourcePosition(line: number, column: column)
+                    // Inside a block scalar (whose span runs to the next line's start) it is data.
+                    let inScalar = scalars.contains { $0.start <= position && (position < $0.end || position.line < $0.end.line) }
+                    if !inScalar {
+                        found = position
+                        return false
+                    }
                 }
                 if byte & 0xC0 != 0x80 { column += 1 }
                 index += 1

@@ -63,8 +63,8 @@ public struct PodFact: Sendable {
         containers = podSpec.containers.compactMap { container in
             guard let reference = container.validReference, let image = container.image else { return nil }
             return ContainerFact(
-                name: container.name, displayName: container.displayName, image: image.value, imageSpan: image.span,
-                domainSpan: reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.span, reference: reference)
+                name: container.name, displayName: container.displayName, image: image.value, imageSpan: image.contentSpan,
+                domainSpan: reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.contentSpan, reference: reference)
         }
     }
 }

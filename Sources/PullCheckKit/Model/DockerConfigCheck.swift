@@ -74,12 +74,19 @@ struct DockerConfigCheck {
             registryKeys: analysis.keys.filter { $0.hasCredential }.map(\.rawKey))
     }
 
+    /// The digit of a block scalar header (`|2`, `|-2`, `|2+`) starting at `column`, if any.
+    static func indentationIndicator(_ line: String, from column: Int) -> Int? {
+        let header = line.unicodeScalars.dropFirst(max(0, column - 1)).prefix { $0 != " " && $0 != "#" }
+        for scalar in header where ("1"..."9").contains(scalar) { return Int(scalar.value - 48) }
+        return nil
+    }
+
     static func effect(_ effect: KubeletEffect) -> String {
         switch effect {
         case .pullFails:
             return "kubelet cannot decode the secret, so every image pull of every pod that names it fails, public images included"
         case .ignoredSilently:
-            return "kubelet ignores it without a word, so pulls that need this credential go unauthenticated and fail"
+            return "pulls that need this credential go out unauthenticated and fail"
         case .rejectedByAPIServer:
             return "the API server rejects the Secret, so pods that name it get no credentials"
         }
@@ -106,12 +113,17 @@ struct DockerConfigCheck {
         let first = field.span.start.line + 1
         let line = first + lineIndex
         let column = SourceLines.characterCount(json[lineStart..<clamped], upTo: clamped - lineStart)
-        // The block's indentation is that of its first non-empty line.
-        let lines = SourceLines(input).lines(Set(first...line))
-        guard let text = (first...line).lazy.compactMap({ lines[$0] }).first(where: { !$0.allSatisfy { $0 == " " } }) else {
-            return field.span
+        let lines = SourceLines(input).lines(Set((first - 1)...line))
+        var indentation: Int
+        if let header = lines[first - 1], let indicator = Self.indentationIndicator(header, from: field.span.start.column) {
+            // `|2`: the content is indented that much more than the mapping the key is in.
+            indentation = field.keySpan.start.column - 1 + indicator
+        } else {
+            // Otherwise the block's indentation is that of its first non-empty line.
+            guard let text = (first...line).lazy.compactMap({ lines[$0] }).first(where: { !$0.allSatisfy { $0 == " " } })
+            else { return field.span }
+            indentation = text.unicodeScalars.prefix { $0 == " " }.count
         }
-        let indentation = text.unicodeScalars.prefix { $0 == " " }.count
         return SourceSpan(line: line, column: indentation + column + 1, length: 1)
     }
 }

@@ -37,8 +37,18 @@ public struct ScalarField: Sendable, Hashable {
             end: SourcePosition(line: span.start.line, column: first + upper))
     }
 
-    /// The value without its surrounding quotes, for messages.
+    /// Whether the value is null or an empty string.
     public var isEmptyOrNull: Bool { isNull || (!isCollection && value.isEmpty) }
+
+    /// What Kubernetes' YAML decoder (YAML 1.1 rules) makes of an unquoted value that is not a
+    /// string: "a boolean" for `true`, `yes`, `on`..., "a number" for `1.0`, `0x1F`...; nil for strings.
+    public var nonStringType: String? {
+        guard style == .plain, !isNull, !isCollection else { return nil }
+        return YAMLPlainScalar.nonStringType(value)
+    }
+
+    /// The span of the text inside the quotes, when the value is verbatim; else the value's span.
+    public var contentSpan: SourceSpan { span(ofCharacters: 0..<value.unicodeScalars.count) }
 
     init(document: YAMLDocument, key: NodeID, value node: NodeID) {
         keySpan = document.span(key)
@@ -88,5 +98,64 @@ extension YAMLDocument {
             guard let key = string(pair.key) else { return nil }
             return (key, nonNullString(pair.value) ?? "", span(pair.key))
         }
+    }
+}
+
+/// How YAML 1.1 (which Kubernetes' YAML-to-JSON conversion follows) types unquoted scalars.
+enum YAMLPlainScalar {
+    static let booleans: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
+
+    /// "a boolean", "a number", or nil when the plain text is a string.
+    static func nonStringType(_ text: String) -> String? {
+        if booleans.contains(text) { return "a boolean" }
+        return isNumber(text) ? "a number" : nil
+    }
+
+    /// Integers (decimal, 0x hex, 0 octal, 0b binary, with `_` separators and a sign), floats
+    /// (`1.5`, `.5`, `1e3`, `1.5e-3`), `.inf`, `-.inf` and `.nan`.
+    static func isNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return false }
+        if [".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", "+.INF", "-.INF", ".nan", ".NaN", ".NAN"].contains(text) {
+            return true
+        }
+        if bytes[0] == 0x2B || bytes[0] == 0x2D { bytes.removeFirst() }
+        guard !bytes.isEmpty else { return false }
+        func digits(_ slice: ArraySlice<UInt8>, _ valid: (UInt8) -> Bool) -> Bool {
+            !slice.isEmpty && slice.allSatisfy { valid($0) || $0 == 0x5F } && slice.contains(where: valid)
+        }
+        let isDecimal = { (c: UInt8) in c >= 0x30 && c <= 0x39 }
+        if bytes.count > 2, bytes[0] == 0x30, bytes[1] == 0x78 || bytes[1] == 0x58 {
+            return digits(bytes[2...]) { isDecimal($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
+        }
+        if bytes.count > 2, bytes[0] == 0x30, bytes[1] == 0x62 {
+            return digits(bytes[2...]) { $0 == 0x30 || $0 == 0x31 }
+        }
+        // Decimal or float: digits, at most one '.', an optional exponent.
+        var index = 0
+        var sawDigit = false
+        while index < bytes.count, isDecimal(bytes[index]) || bytes[index] == 0x5F {
+            sawDigit = sawDigit || isDecimal(bytes[index])
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == 0x2E {
+            index += 1
+            while index < bytes.count, isDecimal(bytes[index]) || bytes[index] == 0x5F {
+                sawDigit = sawDigit || isDecimal(bytes[index])
+                index += 1
+            }
+        }
+        guard sawDigit else { return false }
+        if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 {
+            index += 1
+            if index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+            let start = index
+            while index < bytes.count, isDecimal(bytes[index]) { index += 1 }
+            guard index > start else { return false }
+        }
+        return index == bytes.count
     }
 }

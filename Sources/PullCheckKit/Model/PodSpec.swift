@@ -79,7 +79,7 @@ public struct Container: Sendable {
         span = document.span(node)
         image = ScalarField.read("image", in: mapping, of: document)
         imagePullPolicy = ScalarField.read("imagePullPolicy", in: mapping, of: document)
-        if let image, !image.isCollection, !image.isEmptyOrNull {
+        if let image, !image.isCollection, !image.isEmptyOrNull, image.nonStringType == nil {
             reference = ImageReference.parse(image.value)
         } else {
             reference = nil

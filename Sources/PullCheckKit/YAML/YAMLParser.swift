@@ -54,6 +54,8 @@ struct YAMLStreamSummary: Sendable {
     var unquotedTemplateMarker: SourcePosition?
     /// Scalars whose text contains `pullcheck:ignore`: a comment-like text inside them is not a comment.
     var pragmaLikeScalars: [SourceSpan] = []
+    /// Quoted and block scalars whose text contains `{{`: template text that is just data.
+    var templateInScalars: [SourceSpan] = []
     var bytesRead = 0
 }
 
@@ -231,6 +233,8 @@ enum YAMLParser {
         loop: while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
                 summary.error = streamError(parser, source: source, limits: limits)
+                // What was built of the broken document still tells where template text is data.
+                builder.finish(&document, hints: source.hints, summary: &summary)
                 break
             }
             defer { yaml_event_delete(&event) }
@@ -388,10 +392,12 @@ private struct DocumentBuilder {
                 }
             }
             guard record.kind == .scalar else { continue }
-            if hints.mayContainTemplate, summary.unquotedTemplateMarker == nil,
-                record.style == YAMLScalarStyle.plain.rawValue, contains(document, id, "{{")
-            {
-                summary.unquotedTemplateMarker = document.ownSpan(id).start
+            if hints.mayContainTemplate, contains(document, id, "{{") {
+                if record.style == YAMLScalarStyle.plain.rawValue {
+                    if summary.unquotedTemplateMarker == nil { summary.unquotedTemplateMarker = document.ownSpan(id).start }
+                } else {
+                    summary.templateInScalars.append(document.ownSpan(id))
+                }
             }
             if hints.mayContainPragma, contains(document, id, "pullcheck:ignore") {
                 summary.pragmaLikeScalars.append(document.ownSpan(id))

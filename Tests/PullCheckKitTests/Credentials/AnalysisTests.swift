@@ -112,7 +112,7 @@ let problemCases: [ProblemCase] = [
     ProblemCase("auth with a space (padded)", #"{"auths": {"r.example.com": {"auth": "dXNl cjpwYXNzMQ=="}}}"#,
                 kind: .authInvalidBase64, effect: .pullFails, at: " cjpw", says: "not valid padded base64"),
     ProblemCase("auth offset through escapes", #"{"auths": {"r.example.com": {"auth": "\u0064XNl!cjpw"}}}"#,
-                kind: .authInvalidBase64, effect: .pullFails, at: "!", says: "at byte 4 of the value"),
+                kind: .authInvalidBase64, effect: .pullFails, at: "!", says: "at character 5 of the value"),
     ProblemCase("auth with padding in the middle", #"{"auths": {"r.example.com": {"auth": "YQ==YQ"}}}"#,
                 kind: .authInvalidBase64, effect: .pullFails, at: "==YQ", says: "padding"),
     ProblemCase("auth padded but too short", #"{"auths": {"r.example.com": {"auth": "dXNlcjpwYXNzMQ="}}}"#,

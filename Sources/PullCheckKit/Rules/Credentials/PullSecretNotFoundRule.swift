@@ -126,7 +126,7 @@ struct PullSecretNotFoundRule: RunRule {
             for reference in account.pullSecrets {
                 guard let message = Self.problem(reference, namespace: account.namespace, facts: facts, configuration: context.configuration)
                 else { continue }
-                context.report("imagePullSecrets of ServiceAccount \(account.name) names \(message)", at: reference.span, serviceAccount: account)
+                context.report("imagePullSecrets of \(account.object) names \(message)", at: reference.span, serviceAccount: account)
             }
         }
     }

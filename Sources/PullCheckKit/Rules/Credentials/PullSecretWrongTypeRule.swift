@@ -83,7 +83,7 @@ struct PullSecretWrongTypeRule: RunRule {
         for account in facts.serviceAccounts {
             for reference in account.pullSecrets {
                 guard let message = Self.problem(reference, namespace: account.namespace, facts: facts) else { continue }
-                context.report("imagePullSecrets of ServiceAccount \(account.name) names \(message)", at: reference.span, serviceAccount: account)
+                context.report("imagePullSecrets of \(account.object) names \(message)", at: reference.span, serviceAccount: account)
             }
         }
     }
@@ -91,7 +91,8 @@ struct PullSecretWrongTypeRule: RunRule {
     static func problem(_ reference: NameReference, namespace: String?, facts: RunFacts) -> String? {
         guard let name = reference.name, let secret = facts.resolveSecret(name, for: namespace), !secret.isDockerRegistryType
         else { return nil }
-        let origin = secret.origin == .secret ? "a Secret" : "a \(secret.origin.rawValue) that creates a Secret"
+        let kind = secret.origin.rawValue
+        let origin = secret.origin == .secret ? "a Secret" : "\(kind.hasPrefix("E") ? "an" : "a") \(kind) that creates a Secret"
         return "\(name), \(origin) of type \(secret.type); kubelet only reads kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg secrets and ignores this one without a word, so private images fail with unauthorized"
     }
 }

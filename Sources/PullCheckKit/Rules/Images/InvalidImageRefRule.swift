@@ -124,6 +124,12 @@ struct InvalidImageRefRule: ObjectRule {
                     at: image.span, container: container)
                 continue
             }
+            if let type = image.nonStringType {
+                context.report(
+                    "\(container.displayName) has the image \(image.value), which YAML reads as \(type), not a string; kubectl rejects the manifest; quote it: image: \"\(image.value)\"",
+                    at: image.span, container: container)
+                continue
+            }
             guard case .failure(let error) = container.reference else { continue }
             var message = "\(container.displayName) image \"\(Self.shown(image.value))\": \(error.message)"
             if error.category == .invalidFormat, Self.hasEdgeWhitespace(image.value) {

@@ -50,6 +50,12 @@ struct InvalidPullPolicyRule: ObjectRule {
         guard let pod = object.podSpec else { return }
         for container in pod.containers {
             guard let policy = container.imagePullPolicy, !policy.isEmptyOrNull, !Self.valid.contains(policy.value) else { continue }
+            if let type = policy.nonStringType {
+                context.report(
+                    "\(container.displayName) has imagePullPolicy \(policy.value), which YAML reads as \(type), not a string; the API server rejects it (Always, IfNotPresent or Never)",
+                    at: policy.span, container: container)
+                continue
+            }
             if policy.isCollection {
                 context.report("\(container.displayName) has an imagePullPolicy that is not a string; the API server rejects it", at: policy.span, container: container)
                 continue

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Registry facts the image rules share: the well-known hosts (for typo detection) and the
 /// registries that were frozen, moved or removed.
 enum KnownRegistries {
@@ -15,20 +17,43 @@ enum KnownRegistries {
         "lscr.io", "cgr.dev", "gcr.dev", "acr.io", "ecr.aws", "quay.com",
     ]
 
-    /// The well-known host a domain is probably a misspelling of, or nil.
+    /// The well-known host a domain is probably a misspelling of, or nil. Runs for every image
+    /// with a registry, so most candidates are ruled out by length before any distance is computed.
     static func likelyTypo(of domain: String) -> String? {
+        // Manifests name few registries many times: remember the answers (bounded).
+        if let known = typoCache.withLock({ $0[domain] }) { return known }
+        let answer = computeLikelyTypo(of: domain)
+        typoCache.withLock { cache in
+            if cache.count < 4096 { cache[domain] = .some(answer) }
+        }
+        return answer
+    }
+
+    private static let typoCache = Mutex<[String: String?]>([:])
+
+    private static func computeLikelyTypo(of domain: String) -> String? {
         let host = RegistrySettings.splitPort(domain).host.lowercased()
         guard !wellKnown.contains(host), !realNeighbours.contains(host) else { return nil }
+        let bytes = Array(host.utf8)
         var best: (host: String, distance: Int)?
-        for candidate in wellKnown {
-            let distance = editDistance(host, candidate)
+        for candidate in wellKnownBytes {
             // Short names have many real neighbours: allow one edit there, two for longer names.
-            let allowed = candidate.count <= 7 ? 1 : 2
+            let allowed = candidate.bytes.count <= 7 ? 1 : 2
+            let distance = editDistance(bytes, candidate.bytes, limit: allowed)
             guard distance > 0, distance <= allowed else { continue }
-            if best == nil || distance < best?.distance ?? Int.max { best = (candidate, distance) }
+            // Ties go to the candidate of the same length (a swap or a changed letter is likelier
+            // than a missing one: "gchr.io" is "ghcr.io", not "gcr.io").
+            let lengthGap = abs(candidate.bytes.count - bytes.count)
+            if let current = best {
+                let currentGap = abs(current.host.utf8.count - bytes.count)
+                guard distance < current.distance || (distance == current.distance && lengthGap < currentGap) else { continue }
+            }
+            best = (candidate.host, distance)
         }
         return best?.host
     }
+
+    private static let wellKnownBytes: [(host: String, bytes: [UInt8])] = wellKnown.map { ($0, Array($0.utf8)) }
 
     /// Why a registry host is probably not the one meant: a misspelt well-known host, or a first
     /// path component with an uppercase letter, which makes it a host name (`Prom/exporter` is
@@ -64,6 +89,8 @@ enum KnownRegistries {
         let reference: String
         /// Repositories under the prefix that are not affected.
         var exceptions: [String] = []
+        /// The `latest` tag (and an untagged name) is still served there.
+        var keepsLatest = false
     }
 
     static let retired: [Retirement] = [
@@ -89,13 +116,15 @@ enum KnownRegistries {
             what: "Bitnami moved its versioned images from docker.io/bitnami to the unmaintained docker.io/bitnamilegacy between 2025-08-28 and 2025-09-29; docker.io/bitnami keeps only a few hardened images tagged latest",
             replacement: "docker.io/bitnamilegacy (no updates) or Bitnami Secure Images",
             reference: "https://github.com/bitnami/containers/issues/83267",
-            exceptions: ["bitnami/sealed-secrets-controller", "bitnami/minideb"]),
+            exceptions: ["bitnami/sealed-secrets-controller", "bitnami/minideb"], keepsLatest: true),
     ]
 
     /// The retirement that applies to a parsed reference, if any.
     static func retirement(for reference: ImageReference) -> Retirement? {
-        retired.first { entry in
-            guard entry.domain == reference.domain else { return false }
+        let domain = reference.domain.lowercased()
+        return retired.first { entry in
+            guard entry.domain == domain else { return false }
+            if entry.keepsLatest && (reference.tag == "latest" || (reference.tag == nil && reference.digest == nil)) { return false }
             guard let prefix = entry.pathPrefix else { return true }
             guard reference.path.hasPrefix(prefix) else { return false }
             return !entry.exceptions.contains { reference.path == $0 || reference.path.hasPrefix($0 + "/") }

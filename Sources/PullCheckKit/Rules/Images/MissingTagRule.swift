@@ -56,7 +56,7 @@ struct MissingTagRule: ObjectRule {
             else { continue }
             context.report(
                 "\(container.displayName) image \"\(image.value)\" has no tag, so kubelet pulls \(reference.pullReference); pin a version tag or a digest",
-                at: image.span, container: container)
+                at: image.contentSpan, container: container)
         }
     }
 }

@@ -69,11 +69,11 @@ struct TagTypoRule: ObjectRule {
     static let realWords: Set<String> = ["test", "last", "late", "lts", "latent", "tests", "lastly", "slate", "stable"]
 
     static func isLatestTypo(_ tag: String) -> Bool {
-        guard tag != "latest" else { return false }
+        guard tag != "latest", (5...8).contains(tag.utf8.count) else { return false }
         let lower = tag.lowercased()
         if lower == "latest" { return true }
         guard !realWords.contains(lower), (5...8).contains(lower.count) else { return false }
-        let distance = editDistance(lower, "latest")
+        let distance = editDistance(lower, "latest", limit: 2)
         if distance == 1 { return true }
         return distance == 2 && lower.count == 7 && (lower.hasPrefix("la") || lower.hasSuffix("st"))
     }
