@@ -9,7 +9,7 @@ struct BinaryTests {
         #expect(result.status == 2)
         for rule in [
             "latest-tag", "missing-tag", "tag-typo", "invalid-image-ref", "always-pull-immutable", "registry-typo",
-            "deprecated-registry", "invalid-pull-policy", "duplicate-key", "yaml-syntax", "missing-pull-secret",
+            "deprecated-registry", "invalid-pull-policy", "missing-image", "duplicate-key", "yaml-syntax", "missing-pull-secret",
             "pull-secret-not-found", "pull-secret-wrong-type", "pull-secret-registry-mismatch", "invalid-dockerconfigjson",
         ] {
             #expect(result.output.contains("[\(rule)]"), "the demo shows no \(rule) finding")
