@@ -76,17 +76,33 @@ public struct RegistrySettings: Sendable {
     public func visibility(of domain: String, path: String? = nil) -> (visibility: RegistryVisibility, reason: String) {
         let (host, port) = Self.splitPort(domain)
         func first(_ patterns: [RegistryPattern]) -> RegistryPattern? {
-            patterns.first { $0.matches(host: host, port: port, path: path) }
+            patterns.isEmpty ? nil : patterns.first { $0.matches(host: host, port: port, path: path) }
         }
         if let pattern = first(privateHosts) { return (.private, "configured private (\(pattern))") }
         if let pattern = first(nodeAuthenticatedHosts) { return (.nodeAuthenticated, "configured node-authenticated (\(pattern))") }
         if let pattern = first(publicHosts) { return (.public, "configured public (\(pattern))") }
-        if let pattern = first(Self.builtInNodeAuthenticated) {
-            return (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
-        }
-        if let pattern = first(Self.builtInPublic) { return (.public, "default: well-known public registry (\(pattern))") }
-        return (.private, "default: not a well-known public registry")
+        return Self.builtInVisibility(host: host, port: port)
     }
+
+    /// The built-in lists have no paths and never change: their verdicts are remembered per host.
+    private static func builtInVisibility(host: String, port: String?) -> (visibility: RegistryVisibility, reason: String) {
+        let key = port.map { host + ":" + $0 } ?? host
+        if let known = builtInCache.withLock({ $0[key] }) { return known }
+        let verdict: (visibility: RegistryVisibility, reason: String)
+        if let pattern = builtInNodeAuthenticated.first(where: { $0.matches(host: host, port: port, path: nil) }) {
+            verdict = (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
+        } else if let pattern = builtInPublic.first(where: { $0.matches(host: host, port: port, path: nil) }) {
+            verdict = (.public, "default: well-known public registry (\(pattern))")
+        } else {
+            verdict = (.private, "default: not a well-known public registry")
+        }
+        builtInCache.withLock { cache in
+            if cache.count < 4096 { cache[key] = verdict }
+        }
+        return verdict
+    }
+
+    private static let builtInCache = Mutex<[String: (visibility: RegistryVisibility, reason: String)]>([:])
 
     /// The verdict for a parsed image.
     public func visibility(of reference: ImageReference) -> (visibility: RegistryVisibility, reason: String) {
@@ -95,14 +111,17 @@ public struct RegistrySettings: Sendable {
 
     /// Whether any configured list names this registry (host and port only).
     func isConfigured(_ domain: String) -> Bool {
+        guard !privateHosts.isEmpty || !nodeAuthenticatedHosts.isEmpty || !publicHosts.isEmpty else { return false }
         let (host, port) = Self.splitPort(domain)
         return (privateHosts + nodeAuthenticatedHosts + publicHosts).contains { $0.matches(host: host, port: port, path: nil) }
     }
 
     /// `host:port` → (host, port); IPv6 literals keep their brackets.
     static func splitPort(_ domain: String) -> (host: String, port: String?) {
-        guard let colon = domain.lastIndex(of: ":") else { return (domain, nil) }
-        if domain.hasPrefix("["), let close = domain.lastIndex(of: "]"), close > colon { return (domain, nil) }
-        return (String(domain[..<colon]), String(domain[domain.index(after: colon)...]))
+        // On UTF-8 bytes: Character-level searches are far slower, and this runs per image.
+        let bytes = domain.utf8
+        guard let colon = bytes.lastIndex(of: 0x3A) else { return (domain, nil) }
+        if bytes.first == 0x5B, let close = bytes.lastIndex(of: 0x5D), close > colon { return (domain, nil) }
+        return (String(domain[..<colon]), String(domain[bytes.index(after: colon)...]))
     }
 }

@@ -145,9 +145,12 @@ struct ImageReferenceParser {
     {
         let clampedStart = max(0, min(start, bytes.count))
         let end = max(clampedStart, min(bytes.count, clampedStart + max(length, 0)))
-        let scalarStart = scalarOffset(clampedStart)
+        var scalarStart = scalarOffset(clampedStart)
         var scalarLength = scalarOffset(end) - scalarStart
         if scalarLength == 0 && !bytes.isEmpty { scalarLength = 1 }
+        // A fault at the very end of the input marks its last character, so the span stays inside.
+        let scalarCount = scalarOffset(bytes.count)
+        if scalarStart + scalarLength > scalarCount { scalarStart = max(0, scalarCount - scalarLength) }
         return .failure(ImageReferenceError(category: category, message: message, offset: scalarStart, length: scalarLength))
     }
 
@@ -532,7 +535,8 @@ struct ImageReferenceParser {
         let count = n - hexStart
         guard let expected = Self.digestLengths[algorithm] else {
             if count < 32 {
-                return fail("digest has \(count) hex digits; a digest needs at least 32", at: hexStart, length: max(1, count))
+                return fail(
+                    "digest has \(count) hex digits; a digest needs at least 32", at: count == 0 ? colon : hexStart, length: max(1, count))
             }
             return fail(
                 "unsupported digest algorithm \"\(algorithm)\"; kubelet accepts sha256, sha384 and sha512", at: start,

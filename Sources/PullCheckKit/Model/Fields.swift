@@ -15,6 +15,8 @@ public struct ScalarField: Sendable, Hashable {
     public let isTruncated: Bool
     /// The full length of the value in bytes.
     public let byteLength: Int
+    /// The number of Unicode scalars (characters) in `value`.
+    public let characterCount: Int
 
     /// Whether each character of `value` sits in its own column of one source line, so that an
     /// offset into the value maps exactly to a column (plain scalars, and quoted ones without
@@ -22,7 +24,7 @@ public struct ScalarField: Sendable, Hashable {
     public var isVerbatim: Bool {
         guard let style, !style.isBlock, span.start.line == span.end.line else { return false }
         let quotes = style.isQuoted ? 2 : 0
-        return span.end.column - span.start.column == value.unicodeScalars.count + quotes
+        return span.end.column - span.start.column == characterCount + quotes
     }
 
     /// The span of characters `range` (offsets in Unicode scalars) inside the value: exact when
@@ -30,8 +32,8 @@ public struct ScalarField: Sendable, Hashable {
     public func span(ofCharacters range: Range<Int>) -> SourceSpan {
         guard isVerbatim else { return span }
         let first = span.start.column + (style?.isQuoted == true ? 1 : 0)
-        let lower = max(0, min(range.lowerBound, value.unicodeScalars.count))
-        let upper = max(lower, min(range.upperBound, value.unicodeScalars.count))
+        let lower = max(0, min(range.lowerBound, characterCount))
+        let upper = max(lower, min(range.upperBound, characterCount))
         return SourceSpan(
             start: SourcePosition(line: span.start.line, column: first + lower),
             end: SourcePosition(line: span.start.line, column: first + upper))
@@ -48,7 +50,7 @@ public struct ScalarField: Sendable, Hashable {
     }
 
     /// The span of the text inside the quotes, when the value is verbatim; else the value's span.
-    public var contentSpan: SourceSpan { span(ofCharacters: 0..<value.unicodeScalars.count) }
+    public var contentSpan: SourceSpan { span(ofCharacters: 0..<characterCount) }
 
     init(document: YAMLDocument, key: NodeID, value node: NodeID) {
         keySpan = document.span(key)
@@ -60,6 +62,7 @@ public struct ScalarField: Sendable, Hashable {
         value = isCollection || isNull ? "" : (document.string(node) ?? "")
         isTruncated = document.isTruncated(node)
         byteLength = document.scalarByteLength(node)
+        characterCount = SourceLines.characterCount(value.utf8, upTo: Int.max)
     }
 
     /// Reads `key` from `mapping` if present.
@@ -110,7 +113,12 @@ enum YAMLPlainScalar {
 
     /// "a boolean", "a number", or nil when the plain text is a string.
     static func nonStringType(_ text: String) -> String? {
-        if booleans.contains(text) { return "a boolean" }
+        // Cheap rejection first: this runs for every image and pull policy.
+        guard let first = text.utf8.first else { return nil }
+        let startsLikeNumber = (first >= 0x30 && first <= 0x39) || first == 0x2B || first == 0x2D || first == 0x2E
+        if !startsLikeNumber {
+            return text.utf8.count <= 5 && booleans.contains(text) ? "a boolean" : nil
+        }
         return isNumber(text) ? "a number" : nil
     }
 

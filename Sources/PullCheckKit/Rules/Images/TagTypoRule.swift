@@ -9,7 +9,7 @@ struct TagTypoRule: ObjectRule {
             Reports tags that differ from `latest` only in letter case (`Latest`, `LATEST`: tags are \
             case-sensitive) or by one edit (a letter missing, added, changed, or two neighbours swapped: \
             `lates`, `lastest`, `latets`, `latset`), and seven-letter tags two edits away that start \
-            with `la` or end with `st`. Real words such as `test`, `last` and `late` are not reported. \
+            with `la` or end with `st`; only tags made of letters are considered. Real words such as `test`, `last` and `late` are not reported. \
             An image pinned by digest is not checked: the runtime pulls the digest and ignores the tag.
             """,
         rationale: """
@@ -69,7 +69,11 @@ struct TagTypoRule: ObjectRule {
     static let realWords: Set<String> = ["test", "last", "late", "lts", "latent", "tests", "lastly", "slate", "stable"]
 
     static func isLatestTypo(_ tag: String) -> Bool {
-        guard tag != "latest", (5...8).contains(tag.utf8.count) else { return false }
+        // Cheap rejections first (this runs for every tag): near misses of "latest" are 5 to 8
+        // ASCII letters.
+        guard (5...8).contains(tag.utf8.count), tag != "latest",
+            tag.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
+        else { return false }
         let lower = tag.lowercased()
         if lower == "latest" { return true }
         guard !realWords.contains(lower), (5...8).contains(lower.count) else { return false }
