@@ -117,9 +117,12 @@ struct ImageReferenceParser {
     private let text: String
     private let bytes: [UInt8]
 
+    private let isASCII: Bool
+
     init(_ text: String) {
         self.text = text
         bytes = Array(text.utf8)
+        isASCII = bytes.allSatisfy { $0 < 0x80 }
     }
 
     // MARK: Character classes
@@ -137,7 +140,8 @@ struct ImageReferenceParser {
     // MARK: Errors
 
     private func scalarOffset(_ byteOffset: Int) -> Int {
-        SourceLines.characterCount(bytes, upTo: byteOffset)
+        // A valid reference is ASCII, where bytes and scalars are the same.
+        isASCII ? min(byteOffset, bytes.count) : SourceLines.characterCount(bytes, upTo: byteOffset)
     }
 
     private func error(_ category: ImageReferenceError.Category, _ message: String, at start: Int, length: Int = 1)

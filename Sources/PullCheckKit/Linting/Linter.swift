@@ -43,11 +43,18 @@ struct FileResult: Sendable {
     var sensitiveLines: [ClosedRange<Int>] = []
 }
 
+/// An enabled rule with its id and effective severity (a struct, so iterating copies cheaply).
+private struct Enabled<Rule: Sendable>: Sendable {
+    let rule: Rule
+    let id: String
+    let severity: Severity
+}
+
 /// Lints inputs: files in parallel, one document at a time, then the cross-object rules.
 public struct Linter: Sendable {
     public let configuration: Configuration
-    private let objectRules: [(rule: any ObjectRule, id: String, severity: Severity)]
-    private let runRules: [(rule: any RunRule, id: String, severity: Severity)]
+    private let objectRules: [Enabled<any ObjectRule>]
+    private let runRules: [Enabled<any RunRule>]
     private let limits: YAMLLimits
 
     public init(configuration: Configuration = Configuration()) {
@@ -60,12 +67,12 @@ public struct Linter: Sendable {
         objectRules = RuleRegistry.objectRules.compactMap { type in
             let description = type.description
             guard configuration.isEnabled(description) else { return nil }
-            return (type.init(), description.id, configuration.severity(description))
+            return Enabled(rule: type.init(), id: description.id, severity: configuration.severity(description))
         }
         runRules = RuleRegistry.runRules.compactMap { type in
             let description = type.description
             guard configuration.isEnabled(description) else { return nil }
-            return (type.init(), description.id, configuration.severity(description))
+            return Enabled(rule: type.init(), id: description.id, severity: configuration.severity(description))
         }
     }
 

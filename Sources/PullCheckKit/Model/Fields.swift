@@ -62,7 +62,7 @@ public struct ScalarField: Sendable, Hashable {
         value = isCollection || isNull ? "" : (document.string(node) ?? "")
         isTruncated = document.isTruncated(node)
         byteLength = document.scalarByteLength(node)
-        characterCount = SourceLines.characterCount(value.utf8, upTo: Int.max)
+        characterCount = value.unicodeScalars.count
     }
 
     /// Reads `key` from `mapping` if present.

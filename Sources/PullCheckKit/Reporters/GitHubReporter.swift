@@ -1,7 +1,9 @@
 /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 ///
 /// `::error file=F,line=L,endLine=L,col=C,endColumn=C,title=T::message`; in the message `%`, CR
-/// and LF are escaped, in property values also `:` and `,`.
+/// and LF are escaped, in property values also `:` and `,` (the runner splits properties on `,`
+/// and ends them at the first `::`). Columns are given only for a span on one line: the runner
+/// drops them otherwise. `endColumn` is the column after the last character, as in SARIF.
 struct GitHubReporter: Reporter {
     static let identifier = "github"
 
@@ -22,7 +24,12 @@ struct GitHubReporter: Reporter {
             }
             let span = diagnostic.span
             out += "::\(command) file=\(Self.property(diagnostic.file)),line=\(span.start.line),endLine=\(span.end.line)"
-            out += ",col=\(span.start.column),endColumn=\(span.end.column)"
+            // The runner drops col and endColumn when line and endLine differ
+            // (IssueCommandExtension.ValidateLinesAndColumns): leave them out rather than send
+            // columns that are thrown away.
+            if span.start.line == span.end.line {
+                out += ",col=\(span.start.column),endColumn=\(span.end.column)"
+            }
             out += ",title=\(Self.property("pullcheck \(diagnostic.ruleID)"))::"
             out += Self.message(diagnostic.message + " [\(diagnostic.ruleID)]") + "\n"
         }

@@ -11,6 +11,9 @@ struct JUnitReporter: Reporter {
         let rules = RuleRegistry.descriptions.filter { configuration.isEnabled($0) }.map(\.id)
         var files: [String] = context.inputs.map(\.displayName)
         for diagnostic in report.diagnostics where !files.contains(diagnostic.file) { files.append(diagnostic.file) }
+        // Inputs that could not be read are not among the inputs: give each its own suite, with
+        // an <error>, so the report does not look clean while the run exits 2.
+        for failure in report.inputFailures where !files.contains(failure.file) { files.append(failure.file) }
         var byFile: [String: [String: [Diagnostic]]] = [:]
         for diagnostic in report.diagnostics { byFile[diagnostic.file, default: [:]][diagnostic.ruleID, default: []].append(diagnostic) }
         let failures = Dictionary(grouping: report.inputFailures, by: \.file)
@@ -32,7 +35,9 @@ struct JUnitReporter: Reporter {
                 cases += "      <error type=\"input\" message=\"\(Self.escape(text))\">\(Self.escape(text))</error>\n"
                 cases += "    </testcase>\n"
             }
-            for rule in rules {
+            // An unreadable input has only its <error>: its rules did not run, so none passed.
+            let checked = failures[file] == nil || byFile[file] != nil
+            for rule in rules where checked {
                 tests += 1
                 let found = byFile[file]?[rule] ?? []
                 let attributes = "classname=\"\(Self.escape(file))\" name=\"\(Self.escape(rule))\" file=\"\(Self.escape(file))\""
@@ -69,7 +74,8 @@ struct JUnitReporter: Reporter {
         return out
     }
 
-    /// XML attribute and text escaping; characters XML 1.0 forbids are replaced.
+    /// XML attribute and text escaping; characters XML 1.0 forbids are replaced. Tab, LF and CR
+    /// are written as character references, so attribute-value normalization keeps them.
     static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -80,6 +86,7 @@ struct JUnitReporter: Reporter {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
             case "\t": out += "&#9;"
             default:
                 if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {

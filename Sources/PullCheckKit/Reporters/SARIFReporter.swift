@@ -31,8 +31,13 @@ struct SARIFReporter: Reporter {
                 properties: Properties(tags: ["kubernetes", "images"]))
         }
         let base = context.workingDirectory.map { Self.directoryURI($0) }
+        // Findings with the same fingerprint (the same problem twice in one object) are told apart
+        // by the occurrence after the colon, as GitHub's own line hashes are.
+        var occurrences: [String: Int] = [:]
         let results = report.diagnostics.map { diagnostic in
-            Result(
+            let hash = Self.fingerprint(diagnostic)
+            occurrences[hash, default: 0] += 1
+            return Result(
                 ruleId: diagnostic.ruleID,
                 ruleIndex: index[diagnostic.ruleID] ?? 0,
                 level: Self.level(diagnostic.severity),
@@ -54,7 +59,7 @@ struct SARIFReporter: Reporter {
                             ]
                         })
                 ],
-                partialFingerprints: ["primaryLocationLineHash": Self.fingerprint(diagnostic)])
+                partialFingerprints: ["primaryLocationLineHash": "\(hash):\(occurrences[hash] ?? 1)"])
         }
         let notifications = report.inputFailures.map { failure in
             Notification(
@@ -139,7 +144,7 @@ struct SARIFReporter: Reporter {
 
     /// A fingerprint of what the finding is about, not of its line number, so that an alert keeps
     /// its identity when lines above it move: FNV-1a over rule, file, object, container, image and
-    /// the message without digits.
+    /// the message without digits. The result's value adds `:<occurrence>`.
     static func fingerprint(_ diagnostic: Diagnostic) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) {
@@ -157,7 +162,7 @@ struct SARIFReporter: Reporter {
         mix(diagnostic.image ?? "")
         mix(String(diagnostic.message.unicodeScalars.filter { !("0"..."9").contains($0) }))
         let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex + ":1"
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     // MARK: The SARIF object model (the subset pullcheck writes)
