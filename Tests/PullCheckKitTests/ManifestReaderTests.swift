@@ -51,9 +51,8 @@ struct ManifestReaderTests {
 
     static func objects(_ text: String) -> [ManifestObject] {
         var result: [ManifestObject] = []
-        let input = LintInput.text(text)
         _ = YAMLParser.parse(ByteSource(bytes: Array(text.utf8), limits: .standard)) { document in
-            if let objects = ManifestReader.objects(in: document, context: ObjectReadContext(input: input), firstOrdinal: result.count) {
+            if let objects = ManifestReader.objects(in: document, firstOrdinal: result.count) {
                 result += objects
             }
         }

@@ -34,6 +34,8 @@ public struct Diagnostic: Hashable, Sendable {
     public let image: String?
     /// Which object of its file the finding belongs to (for annotation suppressions).
     let objectOrdinal: Int?
+    /// A literal block's indentation still to be added to the columns (resolved per file).
+    var blockIndentation: BlockIndentation? = nil
 
     public init(
         ruleID: String, severity: Severity, message: String, file: String, span: SourceSpan,
@@ -60,6 +62,13 @@ public struct Diagnostic: Hashable, Sendable {
     }
 
     public var location: SourcePosition { span.start }
+
+    /// The same finding at another span.
+    func moved(to span: SourceSpan) -> Diagnostic {
+        Diagnostic(
+            ruleID: ruleID, severity: severity, message: message, file: file, span: span, object: object,
+            container: container, image: image, objectOrdinal: objectOrdinal)
+    }
 
     /// Report order: file, line, column, then rule and message for a stable tie-break.
     public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {

@@ -95,6 +95,7 @@ public struct Linter: Sendable {
             facts.append(contentsOf: result.facts)
             if !result.suppressions.isEmpty { suppressions[input.displayName, default: []] += result.suppressions }
         }
+        facts.index()
         for entry in runRules {
             var context = RunRuleContext(configuration: configuration, ruleID: entry.id, severity: entry.severity)
             entry.rule.check(facts, &context)
@@ -126,21 +127,19 @@ public struct Linter: Sendable {
         }
         defer { if descriptor >= 0 { FileSystem.closeFile(descriptor) } }
 
-        let readContext = ObjectReadContext(input: input)
         let summary = YAMLParser.parse(source, limits: limits) { document in
-            lintDocument(document, input: input, context: readContext, into: &result)
+            lintDocument(document, file: input.displayName, into: &result)
         }
         finish(input, summary: summary, into: &result)
         return result
     }
 
     private func lintDocument(
-        _ document: YAMLDocument, input: LintInput, context: ObjectReadContext, into result: inout FileResult
+        _ document: YAMLDocument, file: String, into result: inout FileResult
     ) {
         result.documents += 1
         guard let root = document.root else { return }
-        let file = input.displayName
-        guard let objects = ManifestReader.objects(in: document, context: context, firstOrdinal: result.objects) else {
+        guard let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects) else {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
                 reportLoader(
                     NonKubernetesYAMLRule.self,
@@ -221,10 +220,11 @@ public struct Linter: Sendable {
         if description.isInputError { result.unparseable = true }
     }
 
-    /// After the stream: syntax errors, templates, comment pragmas.
+    /// After the stream: syntax errors, templates, comment pragmas, block-scalar columns.
     private func finish(_ input: LintInput, summary: YAMLStreamSummary, into result: inout FileResult) {
         let file = input.displayName
         let lines = SourceLines(input)
+        resolveBlockIndentation(in: &result, lines: lines)
         if summary.hints.mayContainTemplate, let marker = Self.templateMarker(summary, lines: lines) {
             // One clear finding instead of whatever the parser made of the template.
             result.diagnostics.removeAll()
@@ -250,6 +250,24 @@ public struct Linter: Sendable {
         }
         if summary.hints.mayContainPragma, !configuration.noIgnore {
             result.suppressions += Suppression.comments(in: lines, excluding: summary.pragmaLikeScalars)
+        }
+    }
+
+    /// Adds literal blocks' indentation to the columns of the findings inside them, reading the
+    /// source once for all of them.
+    private func resolveBlockIndentation(in result: inout FileResult, lines: SourceLines) {
+        let pending = result.diagnostics.compactMap(\.blockIndentation)
+        guard !pending.isEmpty else { return }
+        var wanted = Set<Int>()
+        for block in pending { wanted.formUnion(block.neededLines) }
+        let text = lines.lines(wanted)
+        result.diagnostics = result.diagnostics.map { diagnostic in
+            guard let block = diagnostic.blockIndentation else { return diagnostic }
+            guard let indentation = block.indentation(text) else { return diagnostic.moved(to: block.fallback) }
+            var span = diagnostic.span
+            span.start.column += indentation
+            span.end.column += indentation
+            return diagnostic.moved(to: span)
         }
     }
 

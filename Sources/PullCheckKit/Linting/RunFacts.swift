@@ -5,10 +5,29 @@ public struct RunFacts: Sendable {
     var secrets: [SecretFact] = []
     var serviceAccounts: [ServiceAccountFact] = []
 
+    // Indexes built once by `index()` before the run rules look things up; every lookup below
+    // is then proportional to the number of objects with that name, not to the run's size.
+    private var secretsByName: [String: [Int]] = [:]
+    private var accountsByName: [String: [Int]] = [:]
+    private var secretNamespaces: Set<String> = []
+    private var hasSecretWithoutNamespace = false
+
     mutating func append(contentsOf other: RunFacts) {
         pods.append(contentsOf: other.pods)
         secrets.append(contentsOf: other.secrets)
         serviceAccounts.append(contentsOf: other.serviceAccounts)
+    }
+
+    mutating func index() {
+        secretsByName = [:]
+        accountsByName = [:]
+        secretNamespaces = []
+        hasSecretWithoutNamespace = false
+        for (position, secret) in secrets.enumerated() {
+            secretsByName[secret.name, default: []].append(position)
+            if let namespace = secret.namespace { secretNamespaces.insert(namespace) } else { hasSecretWithoutNamespace = true }
+        }
+        for (position, account) in serviceAccounts.enumerated() { accountsByName[account.name, default: []].append(position) }
     }
 
     /// Two namespaces can be the same at apply time unless both are written and differ.
@@ -19,22 +38,30 @@ public struct RunFacts: Sendable {
 
     /// Secrets (and Secret-creating objects) named `name` that can be in the pod's namespace.
     func secrets(named name: String, for namespace: String?) -> [SecretFact] {
-        secrets.filter { $0.name == name && Self.compatible($0.namespace, namespace) }
+        (secretsByName[name] ?? []).map { secrets[$0] }.filter { Self.compatible($0.namespace, namespace) }
     }
 
     /// Secrets named `name` in a namespace that is written and differs from the pod's.
     func secretsElsewhere(named name: String, for namespace: String?) -> [SecretFact] {
-        secrets.filter { $0.name == name && !Self.compatible($0.namespace, namespace) }
+        (secretsByName[name] ?? []).map { secrets[$0] }.filter { !Self.compatible($0.namespace, namespace) }
     }
 
     /// Whether the run holds any Secret that can be in the namespace: then a missing one is news.
     func hasSecrets(for namespace: String?) -> Bool {
-        secrets.contains { Self.compatible($0.namespace, namespace) }
+        guard let namespace else { return !secrets.isEmpty }
+        return hasSecretWithoutNamespace || secretNamespaces.contains(namespace)
+    }
+
+    /// The names of the Secrets that can be in the namespace (for "did you mean").
+    func secretNames(for namespace: String?) -> [String] {
+        secretsByName.compactMap { name, positions in
+            positions.contains { Self.compatible(secrets[$0].namespace, namespace) } ? name : nil
+        }
     }
 
     func serviceAccount(named name: String, for namespace: String?) -> ServiceAccountFact? {
         // Prefer an exact namespace match over one that only might match at apply time.
-        let candidates = serviceAccounts.filter { $0.name == name && Self.compatible($0.namespace, namespace) }
+        let candidates = (accountsByName[name] ?? []).map { serviceAccounts[$0] }.filter { Self.compatible($0.namespace, namespace) }
         return candidates.first { $0.namespace == namespace } ?? candidates.first
     }
 }

@@ -10,7 +10,7 @@ struct DockerConfigCheck {
 
     init(
         document: YAMLDocument, type: String, typeSpan: SourceSpan?, anchor: SourceSpan,
-        data: (key: NodeID, value: NodeID)?, stringData: (key: NodeID, value: NodeID)?, input: LintInput
+        data: (key: NodeID, value: NodeID)?, stringData: (key: NodeID, value: NodeID)?
     ) {
         let (key, format): (StaticString, DockerSecretFormat) =
             type == SecretObject.dockerCfgType ? (".dockercfg", .dockerCfg) : (".dockerconfigjson", .dockerConfigJSON)
@@ -61,12 +61,11 @@ struct DockerConfigCheck {
         }
         let analysis = analyzeDockerConfig(json, format: format)
         for problem in analysis.problems {
-            let span = problem.byteOffset.map {
-                Self.span(ofByte: $0, in: json, field: field, literal: isStringData, input: input)
-            } ?? field.span
+            let place = problem.byteOffset.map { Self.span(ofByte: $0, in: json, field: field, literal: isStringData) }
             problems.append(
                 DockerConfigFinding(
-                    message: "\(section)[\(keyText)]: \(problem.message); \(Self.effect(problem.kubeletEffect))", span: span))
+                    message: "\(section)[\(keyText)]: \(problem.message); \(Self.effect(problem.kubeletEffect))",
+                    span: place?.span ?? field.span, indentation: place?.indentation))
         }
         json.removeAll()
         credentials = SecretCredentials(
@@ -93,37 +92,62 @@ struct DockerConfigCheck {
     }
 
     /// Where byte `offset` of the JSON text is in the source. Only a stringData value holds the
-    /// JSON as written; a base64 value can only be pointed at as a whole.
-    static func span(ofByte offset: Int, in json: [UInt8], field: ScalarField, literal: Bool, input: LintInput) -> SourceSpan {
-        guard literal else { return field.span }
+    /// JSON as written; a base64 value can only be pointed at as a whole. In a literal block the
+    /// column also needs the block's indentation, which only the source text tells: that part is
+    /// left to `BlockIndentation.resolve`, once per file, so a file with many broken secrets is
+    /// not read again for each.
+    static func span(ofByte offset: Int, in json: [UInt8], field: ScalarField, literal: Bool)
+        -> (span: SourceSpan, indentation: BlockIndentation?)
+    {
+        guard literal else { return (field.span, nil) }
         let clamped = max(0, min(offset, json.count))
         if field.isVerbatim {
             let character = SourceLines.characterCount(json, upTo: clamped)
-            return field.span(ofCharacters: character..<(character + 1))
+            return (field.span(ofCharacters: character..<(character + 1)), nil)
         }
-        guard field.style == .literal else { return field.span }
-        // A literal block keeps its lines: JSON line k is source line (start + 1 + k), after the
-        // block's indentation, which only the source line itself can tell.
+        guard field.style == .literal else { return (field.span, nil) }
+        // A literal block keeps its lines: JSON line k is source line (start + 1 + k).
         var lineIndex = 0
         var lineStart = 0
         for index in 0..<clamped where json[index] == 0x0A {
             lineIndex += 1
             lineStart = index + 1
         }
-        let first = field.span.start.line + 1
-        let line = first + lineIndex
+        let line = field.span.start.line + 1 + lineIndex
         let column = SourceLines.characterCount(json[lineStart..<clamped], upTo: clamped - lineStart)
-        let lines = SourceLines(input).lines(Set((first - 1)...line))
-        var indentation: Int
-        if let header = lines[first - 1], let indicator = Self.indentationIndicator(header, from: field.span.start.column) {
-            // `|2`: the content is indented that much more than the mapping the key is in.
-            indentation = field.keySpan.start.column - 1 + indicator
-        } else {
-            // Otherwise the block's indentation is that of its first non-empty line.
-            guard let text = (first...line).lazy.compactMap({ lines[$0] }).first(where: { !$0.allSatisfy { $0 == " " } })
-            else { return field.span }
-            indentation = text.unicodeScalars.prefix { $0 == " " }.count
+        let pending = BlockIndentation(
+            headerLine: field.span.start.line, headerColumn: field.span.start.column, keyColumn: field.keySpan.start.column,
+            line: line, fallback: field.span)
+        return (SourceSpan(line: line, column: column + 1, length: 1), pending)
+    }
+
+    /// The digit of a block scalar header (`|2`, `|-2`, `|2+`) starting at `column`, if any.
+}
+
+/// The part of a position inside a literal block scalar that only the source can tell: the
+/// block's indentation. The column of a finding's span counts from the block's content; the
+/// linter adds the indentation at the end of the file, reading the needed lines once.
+struct BlockIndentation: Sendable, Hashable {
+    /// The line and column of the block's header (`|`, `|2`, `|-`).
+    let headerLine: Int
+    let headerColumn: Int
+    /// The column of the key the block belongs to (for `|2`: relative to its mapping).
+    let keyColumn: Int
+    /// The line of the finding.
+    let line: Int
+    /// Where to point when the lines cannot be read.
+    let fallback: SourceSpan
+
+    var neededLines: ClosedRange<Int> { headerLine...max(headerLine, line) }
+
+    /// The block's indentation, from its header's indicator or its first non-empty line.
+    func indentation(_ lines: [Int: String]) -> Int? {
+        if let header = lines[headerLine], let indicator = DockerConfigCheck.indentationIndicator(header, from: headerColumn) {
+            return keyColumn - 1 + indicator
         }
-        return SourceSpan(line: line, column: indentation + column + 1, length: 1)
+        guard headerLine < line,
+            let text = ((headerLine + 1)...line).lazy.compactMap({ lines[$0] }).first(where: { !$0.allSatisfy { $0 == " " } })
+        else { return nil }
+        return text.unicodeScalars.prefix { $0 == " " }.count
     }
 }

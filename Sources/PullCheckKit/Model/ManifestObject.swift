@@ -64,10 +64,10 @@ enum ManifestReader {
 
     /// The objects of a document: the root object, or the items of a `...List`. Returns nil when
     /// the document is not a Kubernetes object (no `apiVersion` or no `kind`).
-    static func objects(in document: YAMLDocument, context: ObjectReadContext, firstOrdinal: Int) -> [ManifestObject]? {
+    static func objects(in document: YAMLDocument, firstOrdinal: Int) -> [ManifestObject]? {
         guard let root = document.root, document.kind(root) == .mapping, isObject(root, document) else { return nil }
         var result: [ManifestObject] = []
-        collect(root, document: document, context: context, depth: 0, into: &result, firstOrdinal: firstOrdinal)
+        collect(root, document: document, depth: 0, into: &result, firstOrdinal: firstOrdinal)
         return result
     }
 
@@ -81,7 +81,7 @@ enum ManifestReader {
     }
 
     private static func collect(
-        _ node: NodeID, document: YAMLDocument, context: ObjectReadContext, depth: Int,
+        _ node: NodeID, document: YAMLDocument, depth: Int,
         into result: inout [ManifestObject], firstOrdinal: Int
     ) {
         let kind = document.value("kind", in: node).flatMap { document.nonNullString($0) }
@@ -89,14 +89,14 @@ enum ManifestReader {
             let items = document.value("items", in: node), document.kind(items) == .sequence
         {
             for item in document.items(items) where isObject(item, document) {
-                collect(item, document: document, context: context, depth: depth + 1, into: &result, firstOrdinal: firstOrdinal)
+                collect(item, document: document, depth: depth + 1, into: &result, firstOrdinal: firstOrdinal)
             }
             return
         }
-        result.append(read(node, document: document, context: context, ordinal: firstOrdinal + result.count))
+        result.append(read(node, document: document, ordinal: firstOrdinal + result.count))
     }
 
-    private static func read(_ node: NodeID, document: YAMLDocument, context: ObjectReadContext, ordinal: Int)
+    private static func read(_ node: NodeID, document: YAMLDocument, ordinal: Int)
         -> ManifestObject
     {
         let metadata = document.value("metadata", in: node).map { document.resolve($0) }
@@ -106,7 +106,6 @@ enum ManifestReader {
         let name = nameNode.flatMap { document.nonNullString($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let namespace = metadata.flatMap { document.value("namespace", in: $0) }.flatMap { document.nonNullString($0) }
             .flatMap { $0.isEmpty ? nil : $0 }
-        let reference = ObjectReadContext.Object(kind: kind ?? "", name: name, namespace: namespace)
         let spec = document.value("spec", in: node)
         return ManifestObject(
             apiVersion: document.value("apiVersion", in: node).flatMap { document.nonNullString($0) },
@@ -123,7 +122,7 @@ enum ManifestReader {
             podSpec: podSpecNode(kind: kind ?? "", root: node, spec: spec, document: document).map {
                 PodSpec(document: document, spec: $0)
             },
-            secret: SecretObject.read(kind: kind ?? "", root: node, document: document, context: context, object: reference),
+            secret: SecretObject.read(kind: kind ?? "", root: node, document: document, objectName: name),
             serviceAccount: kind == "ServiceAccount" ? ServiceAccountObject(document: document, root: node) : nil)
     }
 
@@ -153,16 +152,4 @@ enum ManifestReader {
             return candidate
         }
     }
-}
-
-/// What reading an object may need besides its document: the input (to find a column in a
-/// block scalar) is read again only on that rare path.
-struct ObjectReadContext {
-    struct Object {
-        let kind: String
-        let name: String?
-        let namespace: String?
-    }
-
-    let input: LintInput
 }

@@ -38,18 +38,18 @@ public struct SecretObject: Sendable {
     }
 
     static func read(
-        kind: String, root: NodeID, document: YAMLDocument, context: ObjectReadContext, object: ObjectReadContext.Object
+        kind: String, root: NodeID, document: YAMLDocument, objectName: String?
     ) -> SecretObject? {
         switch kind {
         case "Secret":
-            return readSecret(root: root, document: document, context: context)
+            return readSecret(root: root, document: document)
         case "SealedSecret":
             let spec = document.value("spec", in: root)
             let template = spec.flatMap { document.value("template", in: $0) }
             let typeNode = template.flatMap { document.value("type", in: $0) }
             let encrypted = spec.flatMap { document.value("encryptedData", in: $0) }
             return SecretObject(
-                origin: .sealedSecret, secretName: object.name,
+                origin: .sealedSecret, secretName: objectName,
                 type: typeNode.flatMap { document.nonNullString($0) } ?? "Opaque",
                 typeSpan: typeNode.map { document.span($0) },
                 dataKeys: encrypted.map { node in document.pairs(node).compactMap { document.string($0.key) } },
@@ -60,7 +60,7 @@ public struct SecretObject: Sendable {
             let targetName = target.flatMap { document.value("name", in: $0) }.flatMap { document.nonNullString($0) }
             let typeNode = target.flatMap { document.value("template", in: $0) }.flatMap { document.value("type", in: $0) }
             return SecretObject(
-                origin: .externalSecret, secretName: targetName ?? object.name,
+                origin: .externalSecret, secretName: targetName ?? objectName,
                 type: typeNode.flatMap { document.nonNullString($0) } ?? "Opaque",
                 typeSpan: typeNode.map { document.span($0) },
                 dataKeys: nil, dockerConfigProblems: [], credentials: nil)
@@ -69,7 +69,7 @@ public struct SecretObject: Sendable {
         }
     }
 
-    private static func readSecret(root: NodeID, document: YAMLDocument, context: ObjectReadContext) -> SecretObject {
+    private static func readSecret(root: NodeID, document: YAMLDocument) -> SecretObject {
         let metadata = document.value("metadata", in: root)
         let name = metadata.flatMap { document.value("name", in: $0) }.flatMap { document.nonNullString($0) }
         let typeNode = document.value("type", in: root)
@@ -88,7 +88,7 @@ public struct SecretObject: Sendable {
             let check = DockerConfigCheck(
                 document: document, type: type, typeSpan: typeNode.map { document.span($0) },
                 anchor: typeNode.map { document.span($0) } ?? document.span(root),
-                data: data, stringData: stringData, input: context.input)
+                data: data, stringData: stringData)
             problems = check.problems
             credentials = check.credentials
         }
@@ -102,6 +102,14 @@ public struct SecretObject: Sendable {
 public struct DockerConfigFinding: Sendable, Hashable {
     public let message: String
     public let span: SourceSpan
+    /// Set when the column still lacks a literal block's indentation (see `BlockIndentation`).
+    let indentation: BlockIndentation?
+
+    init(message: String, span: SourceSpan, indentation: BlockIndentation? = nil) {
+        self.message = message
+        self.span = span
+        self.indentation = indentation
+    }
 }
 
 /// The registry credentials a readable pull secret offers kubelet.

@@ -132,12 +132,15 @@ struct ObjectRuleContext {
     var severity = Severity.error
     var diagnostics: [Diagnostic] = []
 
-    mutating func report(_ message: String, at span: SourceSpan, container: Container? = nil) {
-        diagnostics.append(
-            Diagnostic(
-                ruleID: ruleID, severity: severity, message: message, file: file, span: span,
-                object: object.reference, container: container?.name,
-                image: container?.image.flatMap { $0.isEmptyOrNull ? nil : $0.value }, objectOrdinal: object.ordinal))
+    mutating func report(
+        _ message: String, at span: SourceSpan, container: Container? = nil, blockIndentation: BlockIndentation? = nil
+    ) {
+        var diagnostic = Diagnostic(
+            ruleID: ruleID, severity: severity, message: message, file: file, span: span,
+            object: object.reference, container: container?.name,
+            image: container?.image.flatMap { $0.isEmptyOrNull ? nil : $0.value }, objectOrdinal: object.ordinal)
+        diagnostic.blockIndentation = blockIndentation
+        diagnostics.append(diagnostic)
     }
 }
 

@@ -102,7 +102,9 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
         guard let secret = object.secret else { return }
         for problem in secret.dockerConfigProblems {
-            context.report("Secret \(secret.secretName ?? object.name ?? "<unnamed>"): \(problem.message)", at: problem.span)
+            context.report(
+                "Secret \(secret.secretName ?? object.name ?? "<unnamed>"): \(problem.message)", at: problem.span,
+                blockIndentation: problem.indentation)
         }
     }
 }
