@@ -42,77 +42,112 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Serializes with two-space indentation (`pretty`) or compactly, with a stable member order.
     public func serialized(pretty: Bool = true) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(to: &out, pretty: pretty, indent: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
+    private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .int(let value): out += String(value).utf8
         case .double(let value):
-            out += value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)") : "null"
+            let text = value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)") : "null"
+            out += text.utf8
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let items):
             guard !items.isEmpty else {
-                out += "[]"
+                out += "[]".utf8
                 return
             }
-            out += "["
+            out.append(0x5B)
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(0x2C) }
                 if pretty { Self.newline(&out, indent + 1) }
                 item.write(to: &out, pretty: pretty, indent: indent + 1)
             }
             if pretty { Self.newline(&out, indent) }
-            out += "]"
+            out.append(0x5D)
         case .object(let members):
             guard !members.isEmpty else {
-                out += "{}"
+                out += "{}".utf8
                 return
             }
-            out += "{"
+            out.append(0x7B)
             for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(0x2C) }
                 if pretty { Self.newline(&out, indent + 1) }
                 Self.writeString(member.0, to: &out)
-                out += pretty ? ": " : ":"
+                out += (pretty ? ": " : ":").utf8
                 member.1.write(to: &out, pretty: pretty, indent: indent + 1)
             }
             if pretty { Self.newline(&out, indent) }
-            out += "}"
+            out.append(0x7D)
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: Int) {
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(0x0A)
+        for _ in 0..<(2 * indent) { out.append(0x20) }
     }
 
-    /// RFC 8259 string escaping; non-ASCII text is written as UTF-8.
-    static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    /// RFC 8259 string escaping on UTF-8 bytes; runs of plain bytes are copied whole.
+    static func writeString(_ value: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var value = value
+        value.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            func flush() {
+                if index > runStart { out.append(contentsOf: bytes[runStart..<index]) }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                var escape: [UInt8]?
+                switch byte {
+                case 0x22: escape = [0x5C, 0x22]
+                case 0x5C: escape = [0x5C, 0x5C]
+                case 0x0A: escape = [0x5C, 0x6E]
+                case 0x0D: escape = [0x5C, 0x72]
+                case 0x09: escape = [0x5C, 0x74]
+                case 0x08: escape = [0x5C, 0x62]
+                case 0x0C: escape = [0x5C, 0x66]
+                case 0x00..<0x20, 0x7F: escape = Array("\\u00".utf8) + hexByte(byte)
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    // U+2028 and U+2029 are valid JSON but break JavaScript that embeds it.
+                    flush()
+                    out += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    index += 3
+                    runStart = index
+                    continue
+                default: break
+                }
+                if let escape {
+                    flush()
+                    out += escape
+                    index += 1
+                    runStart = index
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    index += 1
                 }
             }
+            flush()
         }
-        out += "\""
+        out.append(0x22)
+    }
+
+    /// The same, appended to a String (for YAML double-quoted output).
+    static func writeString(_ value: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        writeString(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexByte(_ byte: UInt8) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
     }
 }
 

@@ -7,32 +7,15 @@ struct JSONReporter: Reporter {
 
     var reportsInputFailures: Bool { true }
 
-    struct Output: Encodable {
+    struct Output {
         let version: Int
         let findings: [Finding]
         let summary: Summary
         let statistics: [String: Int]?
         let inputErrors: [InputError]?
-
-        enum CodingKeys: String, CodingKey { case version, findings, summary, statistics, inputErrors }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(version, forKey: .version)
-            try container.encode(findings, forKey: .findings)
-            try container.encode(summary, forKey: .summary)
-            if let statistics {
-                // Sorted by rule id for a stable order.
-                var nested = container.nestedContainer(keyedBy: AnyKey.self, forKey: .statistics)
-                for (rule, count) in statistics.sorted(by: { $0.key < $1.key }) {
-                    try nested.encode(count, forKey: AnyKey(rule))
-                }
-            }
-            try container.encodeIfPresent(inputErrors, forKey: .inputErrors)
-        }
     }
 
-    struct Finding: Encodable {
+    struct Finding {
         let rule: String
         let severity: String
         let message: String
@@ -46,14 +29,14 @@ struct JSONReporter: Reporter {
         let image: String?
     }
 
-    struct Object: Encodable {
+    struct Object {
         let apiVersion: String?
         let kind: String?
         let name: String?
         let namespace: String?
     }
 
-    struct Summary: Encodable {
+    struct Summary {
         let files: Int
         let documents: Int
         let objects: Int
@@ -63,7 +46,7 @@ struct JSONReporter: Reporter {
         let infos: Int
     }
 
-    struct InputError: Encodable {
+    struct InputError {
         let file: String
         let message: String
     }
@@ -95,16 +78,48 @@ struct JSONReporter: Reporter {
     }
 
     func report(_ report: LintReport, context: ReportContext) -> String {
-        let value = (try? JSONValueEncoder().encode(output(report, context: context))) ?? .null
-        return value.serialized(pretty: true) + "\n"
+        value(output(report, context: context)).serialized(pretty: true) + "\n"
     }
-}
 
-/// A coding key made from any string.
-struct AnyKey: CodingKey {
-    let stringValue: String
-    let intValue: Int? = nil
-    init(_ string: String) { stringValue = string }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
+    /// Built by hand rather than through `Encodable`: a run can have many thousands of findings.
+    func value(_ output: Output) -> JSONValue {
+        func optional(_ members: inout [(String, JSONValue)], _ key: String, _ value: String?) {
+            if let value { members.append((key, .string(value))) }
+        }
+        let findings = output.findings.map { finding -> JSONValue in
+            var members: [(String, JSONValue)] = [
+                ("rule", .string(finding.rule)), ("severity", .string(finding.severity)), ("message", .string(finding.message)),
+                ("file", .string(finding.file)), ("line", .int(finding.line)), ("column", .int(finding.column)),
+                ("endLine", .int(finding.endLine)), ("endColumn", .int(finding.endColumn)),
+            ]
+            if let object = finding.object {
+                var objectMembers: [(String, JSONValue)] = []
+                optional(&objectMembers, "apiVersion", object.apiVersion)
+                optional(&objectMembers, "kind", object.kind)
+                optional(&objectMembers, "name", object.name)
+                optional(&objectMembers, "namespace", object.namespace)
+                members.append(("object", .object(objectMembers)))
+            }
+            optional(&members, "container", finding.container)
+            optional(&members, "image", finding.image)
+            return .object(members)
+        }
+        let summary = output.summary
+        var members: [(String, JSONValue)] = [
+            ("version", .int(output.version)),
+            ("findings", .array(findings)),
+            ("summary", .object([
+                ("files", .int(summary.files)), ("documents", .int(summary.documents)), ("objects", .int(summary.objects)),
+                ("findings", .int(summary.findings)), ("errors", .int(summary.errors)), ("warnings", .int(summary.warnings)),
+                ("infos", .int(summary.infos)),
+            ])),
+        ]
+        if let statistics = output.statistics {
+            members.append(("statistics", .object(statistics.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })))
+        }
+        if let errors = output.inputErrors {
+            members.append(("inputErrors", .array(errors.map { .object([("file", .string($0.file)), ("message", .string($0.message))]) })))
+        }
+        return .object(members)
+    }
 }

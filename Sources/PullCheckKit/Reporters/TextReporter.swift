@@ -11,7 +11,7 @@ struct TextReporter: Reporter {
             let position = diagnostic.span.start
             out += style.bold("\(diagnostic.file):\(position.line):\(position.column):") + " "
             out += style.severity(diagnostic.severity) + ": "
-            out += diagnostic.message + " " + style.dim("[\(diagnostic.ruleID)]") + "\n"
+            out += Self.oneLine(diagnostic.message) + " " + style.dim("[\(diagnostic.ruleID)]") + "\n"
             if let line = excerpts[diagnostic.file]?[position.line],
                 !Self.mayHoldSecret(
                     line, line: position.line, sensitive: report.sensitiveLines[diagnostic.file] ?? [],
@@ -61,6 +61,27 @@ struct TextReporter: Reporter {
             if run >= 24 { return true }
         }
         return false
+    }
+
+    /// A finding is one line: line breaks and other control characters in a message (they come
+    /// from names in the manifest) are shown escaped.
+    static func oneLine(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return message }
+        var out = ""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 
     func summaryLine(_ report: LintReport) -> String {

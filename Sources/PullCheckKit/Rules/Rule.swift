@@ -138,7 +138,7 @@ struct ObjectRuleContext {
         var diagnostic = Diagnostic(
             ruleID: ruleID, severity: severity, message: message, file: file, span: span,
             object: object.reference, container: container?.name,
-            image: container?.image.flatMap { $0.isEmptyOrNull ? nil : $0.value }, objectOrdinal: object.ordinal)
+            image: container?.image.flatMap { $0.isEmptyOrNull || $0.isCollection ? nil : $0.value }, objectOrdinal: object.ordinal)
         diagnostic.blockIndentation = blockIndentation
         diagnostics.append(diagnostic)
     }

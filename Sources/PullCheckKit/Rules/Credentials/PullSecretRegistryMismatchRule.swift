@@ -106,6 +106,8 @@ struct PullSecretRegistryMismatchRule: RunRule {
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
+        // Pods share secrets and registries: match each (keys, image) pair once.
+        var matches: [[String]: [String: Bool]] = [:]
         for pod in facts.pods {
             let names = facts.pullSecretSource(for: pod).names
             guard !names.isEmpty else { continue }
@@ -129,7 +131,12 @@ struct PullSecretRegistryMismatchRule: RunRule {
                     KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
                 else { continue }
                 let image = container.reference.normalizedName
-                guard !kubeletLookup(keys: keys, image: image).matched else { continue }
+                let matched = matches[keys]?[image] ?? {
+                    let result = kubeletLookup(keys: keys, image: image).matched
+                    matches[keys, default: [:]][image] = result
+                    return result
+                }()
+                guard !matched else { continue }
                 let secretNames = names.compactMap(\.name).joined(separator: ", ")
                 var message = "\(container.displayName) pulls \"\(container.image)\" from \(container.reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
                 if let nearest = nearestKeyExplanation(keys: keys, image: image) { message += ": \(nearest)" }

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The Python tools of the end-to-end tests (SARIF validators, junitparser, pre-commit), in a
+/// virtualenv at `.build/e2e-venv` that `testdata/e2e/provision-venv.sh` creates from the pinned
+/// `testdata/e2e/requirements.txt` on first use and reuses afterwards.
+enum E2E {
+    /// `PULLCHECK_SKIP_E2E=1` skips these tests (shown as skipped, with this reason).
+    static let skipped = ProcessInfo.processInfo.environment["PULLCHECK_SKIP_E2E"] == "1"
+    static let skipReason: Comment =
+        "PULLCHECK_SKIP_E2E=1 is set: end-to-end tests with Python tools from PyPI (SARIF validators, junitparser, pre-commit) are skipped"
+
+    static let venv = packageRoot + "/.build/e2e-venv"
+    static let python = venv + "/bin/python"
+
+    /// Provisions the virtualenv once per test process; the script itself takes a lock, so test
+    /// processes that run at the same time do not collide.
+    static let provisioned: Result<Void, E2EError> = {
+        do {
+            let result = try run("/bin/bash", [packageRoot + "/testdata/e2e/provision-venv.sh", venv])
+            if result.status == 0 { return .success(()) }
+            return .failure(E2EError(provisioningFailure: result.error + result.output))
+        } catch {
+            return .failure(E2EError(provisioningFailure: "\(error)"))
+        }
+    }()
+
+    /// Throws, with how to provision it, when the virtualenv cannot be made.
+    static func requireVenv() throws {
+        try provisioned.get()
+    }
+
+    /// Runs one of the scripts in `testdata/e2e/` with the virtualenv's Python; its output is the
+    /// issue's text when it fails.
+    static func script(_ name: String, _ arguments: [String]) throws -> ProcessResult {
+        try run(python, [packageRoot + "/testdata/e2e/" + name] + arguments)
+    }
+}
+
+struct E2EError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
+
+    init(provisioningFailure detail: String) {
+        description = """
+            Could not provision the Python tools of the end-to-end tests in .build/e2e-venv \
+            (python3 -m venv, then pip install -r testdata/e2e/requirements.txt from PyPI):
+            \(detail.trimmingCharacters(in: .whitespacesAndNewlines))
+            To provision it, run `bash testdata/e2e/provision-venv.sh` on a machine that reaches PyPI \
+            (on Debian, `apt-get install python3-venv` first if the venv module is missing). \
+            To skip these tests instead, set PULLCHECK_SKIP_E2E=1.
+            """
+    }
+}
