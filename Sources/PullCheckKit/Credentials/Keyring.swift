@@ -138,29 +138,46 @@ public func kubeletMatches(registryKey rawKey: String, image normalizedRepositor
 /// kubelet's Lookup over all registry keys of a pod's pull secrets (kubelet
 /// puts every pull secret of the pod into one keyring).
 public func kubeletLookup(keys rawKeys: [String], image normalizedRepository: String) -> KeyringMatch {
-    let image = Array(normalizedRepository.utf8)
-    var byKey: [[UInt8]: String] = [:]
-    var index: [[UInt8]] = []
-    for raw in rawKeys {
-        guard let key = Keyring.keyringKey(Array(raw.utf8)) else { continue }
-        if byKey[key] == nil {
-            byKey[key] = redactUserinfo(raw)
-            index.append(key)
+    PreparedKeyring(keys: rawKeys).lookup(image: normalizedRepository)
+}
+
+/// A keyring whose keys are parsed once (kubelet's Add), for looking up many images.
+public struct PreparedKeyring: Sendable {
+    private let entries: [(key: [UInt8], raw: String, url: GoURL?)]
+    private let fallbackRaw: String?
+
+    public init(keys rawKeys: [String]) {
+        var byKey: [[UInt8]: String] = [:]
+        var index: [[UInt8]] = []
+        for raw in rawKeys {
+            guard let key = Keyring.keyringKey(Array(raw.utf8)) else { continue }
+            if byKey[key] == nil {
+                byKey[key] = redactUserinfo(raw)
+                index.append(key)
+            }
         }
+        // Reverse-sorted, as kubelet does, so more specific paths come first.
+        index.sort { Keyring.lessBytes($1, $0) }
+        entries = index.map { key in (key, byKey[key] ?? "", Keyring.parseSchemeless(key)) }
+        fallbackRaw = byKey[Keyring.defaultRegistryHost]
     }
-    index.sort { Keyring.lessBytes($1, $0) }
-    let matching = index.filter { Keyring.urlsMatchStr($0, image) }
-    if let first = matching.first {
-        return KeyringMatch(matched: true, matchedKey: byKey[first],
-                            offeredKeyringKeys: matching.map { GoText.string($0) },
-                            viaDockerHubFallback: false)
+
+    public func lookup(image normalizedRepository: String) -> KeyringMatch {
+        let image = Array(normalizedRepository.utf8)
+        let target = Keyring.parseSchemeless(image)
+        let matching = target.map { target in entries.filter { entry in entry.url.map { Keyring.urlsMatch($0, target) } ?? false } } ?? []
+        if let first = matching.first {
+            return KeyringMatch(
+                matched: true, matchedKey: first.raw, offeredKeyringKeys: matching.map { GoText.string($0.key) },
+                viaDockerHubFallback: false)
+        }
+        if Keyring.isDefaultRegistryMatch(image), let raw = fallbackRaw {
+            return KeyringMatch(
+                matched: true, matchedKey: raw, offeredKeyringKeys: [GoText.string(Keyring.defaultRegistryHost)],
+                viaDockerHubFallback: true)
+        }
+        return KeyringMatch(matched: false, matchedKey: nil, offeredKeyringKeys: [], viaDockerHubFallback: false)
     }
-    if Keyring.isDefaultRegistryMatch(image), let raw = byKey[Keyring.defaultRegistryHost] {
-        return KeyringMatch(matched: true, matchedKey: raw,
-                            offeredKeyringKeys: [GoText.string(Keyring.defaultRegistryHost)],
-                            viaDockerHubFallback: true)
-    }
-    return KeyringMatch(matched: false, matchedKey: nil, offeredKeyringKeys: [], viaDockerHubFallback: false)
 }
 
 /// Replaces the user information of a registry key ("user:pass@host") by

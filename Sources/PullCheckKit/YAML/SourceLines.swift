@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// Reads a source line by line, counting lines and columns exactly as libyaml does, so that
 /// positions found in raw text (comments, which libyaml drops) agree with the parser's marks.
 ///
@@ -48,9 +56,11 @@ struct SourceLines {
                 var segmentStart = i
                 while i < count {
                     let byte = bytes[i]
-                    // Fast path: most bytes are not the first byte of a line break.
+                    // Fast path: most bytes are not the first byte of a line break. Jump to the
+                    // next LF when nothing before it can start another kind of break.
                     if byte != 0x0A && byte != 0x0D && byte != 0xC2 && byte != 0xE2 {
-                        i += 1
+                        let next = Self.nextLineFeed(bytes, from: i)
+                        i = Self.firstOtherBreakStart(bytes, i..<next) ?? next
                         continue
                     }
                     var breakLength = 0
@@ -101,6 +111,33 @@ struct SourceLines {
             return carry.withUnsafeBufferPointer { body(number, $0, lineStart) }
         }
         return true
+    }
+
+    /// The index of the next LF at or after `start`, or the end.
+    @inline(__always)
+    private static func nextLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+            let hit = memchr(base + start, 0x0A, bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The first CR, or first byte of NEL, LS or PS, in the range.
+    @inline(__always)
+    private static func firstOtherBreakStart(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
+        let start = base + range.lowerBound
+        var first: Int?
+        func consider(_ byte: Int32) {
+            if let hit = memchr(start, byte, range.count) {
+                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                first = min(first ?? index, index)
+            }
+        }
+        consider(0x0D)
+        consider(0xC2)
+        consider(0xE2)
+        return first
     }
 
     private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8], limit: Int) {

@@ -106,8 +106,8 @@ struct PullSecretRegistryMismatchRule: RunRule {
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
-        // Pods share secrets and registries: match each (keys, image) pair once.
-        var matches: [[String]: [String: Bool]] = [:]
+        // Pods share secrets and registries: prepare each set of keys once, match each image once.
+        var keyrings: [[String]: (keyring: PreparedKeyring, images: [String: Bool])] = [:]
         for pod in facts.pods {
             let names = facts.pullSecretSource(for: pod).names
             guard !names.isEmpty else { continue }
@@ -131,11 +131,10 @@ struct PullSecretRegistryMismatchRule: RunRule {
                     KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
                 else { continue }
                 let image = container.reference.normalizedName
-                let matched = matches[keys]?[image] ?? {
-                    let result = kubeletLookup(keys: keys, image: image).matched
-                    matches[keys, default: [:]][image] = result
-                    return result
-                }()
+                var entry = keyrings[keys] ?? (PreparedKeyring(keys: keys), [:])
+                let matched = entry.images[image] ?? entry.keyring.lookup(image: image).matched
+                entry.images[image] = matched
+                keyrings[keys] = entry
                 guard !matched else { continue }
                 let secretNames = names.compactMap(\.name).joined(separator: ", ")
                 var message = "\(container.displayName) pulls \"\(container.image)\" from \(container.reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
