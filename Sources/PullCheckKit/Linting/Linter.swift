@@ -282,15 +282,20 @@ public struct Linter: Sendable {
             return marker
         }
         guard let error = summary.error else { return nil }
-        guard let marker = firstUnquotedTemplateMarker(lines, excluding: summary.templateInScalars) else { return nil }
+        // Documents before the broken one parsed: their `{{` were plain (found above) or data.
+        let from = summary.failedDocumentStart?.line ?? 1
+        guard let marker = firstUnquotedTemplateMarker(lines, from: from, excluding: summary.templateInScalars) else { return nil }
         if let errorAt = error.position, errorAt.line < marker.line { return nil }
         return marker
     }
 
     /// The first `{{` that is not inside a quoted string on its line (used when the parse failed).
-    static func firstUnquotedTemplateMarker(_ lines: SourceLines, excluding scalars: [SourceSpan]) -> SourcePosition? {
+    static func firstUnquotedTemplateMarker(_ lines: SourceLines, from firstLine: Int, excluding scalars: [SourceSpan])
+        -> SourcePosition?
+    {
         var found: SourcePosition?
         _ = lines.forEachLine { number, bytes, _ in
+            if number < firstLine { return true }
             var quote: UInt8 = 0
             var column = 1
             var index = 0

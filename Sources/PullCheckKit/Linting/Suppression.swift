@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// A request to drop findings: an object annotation or a comment pragma.
 struct Suppression: Sendable {
     enum Scope: Sendable, Hashable {
@@ -53,23 +61,20 @@ struct Suppression: Sendable {
     static func comments(in source: SourceLines, excluding scalars: [SourceSpan]) -> [Suppression] {
         var found: [Suppression] = []
         _ = source.forEachLine { number, bytes, _ in
-            var column = 1
-            var previous: UInt8 = 0x20
+            guard let base = bytes.baseAddress else { return true }
             var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == 0x23 && (previous == 0x20 || previous == 0x09) {
-                    let start = SourcePosition(line: number, column: column)
-                    if !scalars.contains(where: { $0.contains(start) }),
-                        let suppression = parsePragma(bytes, from: index + 1, at: start, lineLength: bytes.count)
-                    {
-                        found.append(suppression)
-                        break
-                    }
+            // Only lines with a `#` need a closer look; memchr finds them.
+            while index < bytes.count, let hit = memchr(base + index, 0x23, bytes.count - index) {
+                let hash = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                index = hash + 1
+                guard hash == 0 || bytes[hash - 1] == 0x20 || bytes[hash - 1] == 0x09 else { continue }
+                let start = SourcePosition(line: number, column: SourceLines.characterCount(bytes, upTo: hash) + 1)
+                if !scalars.contains(where: { $0.contains(start) }),
+                    let suppression = parsePragma(bytes, from: hash + 1, at: start, lineLength: bytes.count)
+                {
+                    found.append(suppression)
+                    break
                 }
-                if byte & 0xC0 != 0x80 { column += 1 }
-                previous = byte
-                index += 1
             }
             return true
         }

@@ -54,8 +54,11 @@ struct YAMLStreamSummary: Sendable {
     var unquotedTemplateMarker: SourcePosition?
     /// Scalars whose text contains `pullcheck:ignore`: a comment-like text inside them is not a comment.
     var pragmaLikeScalars: [SourceSpan] = []
-    /// Quoted and block scalars whose text contains `{{`: template text that is just data.
+    /// Quoted and block scalars whose text contains `{{` in the document that failed to parse:
+    /// template text that is just data.
     var templateInScalars: [SourceSpan] = []
+    /// Where the document that failed to parse starts.
+    var failedDocumentStart: SourcePosition?
     var bytesRead = 0
 }
 
@@ -234,7 +237,7 @@ enum YAMLParser {
             guard yaml_parser_parse(&parser, &event) == 1 else {
                 summary.error = streamError(parser, source: source, limits: limits)
                 // What was built of the broken document still tells where template text is data.
-                builder.finish(&document, hints: source.hints, summary: &summary)
+                builder.finish(&document, hints: source.hints, summary: &summary, failed: true)
                 break
             }
             defer { yaml_event_delete(&event) }
@@ -368,50 +371,69 @@ private struct DocumentBuilder {
         document.ordinal = ordinal
     }
 
-    mutating func finish(_ document: inout YAMLDocument, hints: ContentHints, summary: inout YAMLStreamSummary) {
+    mutating func finish(
+        _ document: inout YAMLDocument, hints: ContentHints, summary: inout YAMLStreamSummary, failed: Bool = false
+    ) {
+        if failed { summary.failedDocumentStart = document.startPosition }
         if hints.mayContainTemplate || hints.mayContainPragma {
-            scanForMarkers(document, hints: hints, summary: &summary)
+            scanForMarkers(document, hints: hints, summary: &summary, failed: failed)
         }
     }
 
     /// Only when the raw scan saw `{{` or a pragma-like comment: find template markers outside
     /// quotes, and scalars that merely contain pragma text.
-    private func scanForMarkers(_ document: YAMLDocument, hints: ContentHints, summary: inout YAMLStreamSummary) {
+    private func scanForMarkers(
+        _ document: YAMLDocument, hints: ContentHints, summary: inout YAMLStreamSummary, failed: Bool = false
+    ) {
+        // Plain scalars cannot hold a comment-like ` # pullcheck:ignore` (` #` would end them),
+        // so only quoted and block scalars are searched for pragma text. Template text inside
+        // quoted and block scalars matters only in a document that failed to parse.
+        let lookForTemplate = hints.mayContainTemplate && (summary.unquotedTemplateMarker == nil || failed)
+        guard lookForTemplate || hints.mayContainPragma else { return }
+        let plain = YAMLScalarStyle.plain.rawValue
         for index in 0..<document.nodes.count {
-            let id = NodeID(index)
             let record = document.nodes[index]
-            if record.kind == .mapping, hints.mayContainTemplate, summary.unquotedTemplateMarker == nil,
-                record.style == 1, record.b > 0, record.a >= 0
+            if record.kind == .scalar {
+                if record.style == plain {
+                    if lookForTemplate, summary.unquotedTemplateMarker == nil, contains(document, record, "{{") {
+                        summary.unquotedTemplateMarker = document.ownSpan(NodeID(index)).start
+                    }
+                    continue
+                }
+                if failed, lookForTemplate, contains(document, record, "{{") {
+                    summary.templateInScalars.append(document.ownSpan(NodeID(index)))
+                }
+                if hints.mayContainPragma, contains(document, record, "pullcheck:ignore") {
+                    summary.pragmaLikeScalars.append(document.ownSpan(NodeID(index)))
+                }
+            } else if record.kind == .mapping, lookForTemplate, summary.unquotedTemplateMarker == nil, record.style == 1,
+                record.b > 0, record.a >= 0
             {
                 // `{{` opens a flow mapping whose first key is another flow mapping, one column on.
                 let first = document.nodes[Int(record.a)]
                 if first.kind == .mapping, first.style == 1, first.startLine == record.startLine,
                     first.startColumn == record.startColumn + 1
                 {
-                    summary.unquotedTemplateMarker = document.ownSpan(id).start
+                    summary.unquotedTemplateMarker = document.ownSpan(NodeID(index)).start
                 }
-            }
-            guard record.kind == .scalar else { continue }
-            if hints.mayContainTemplate, contains(document, id, "{{") {
-                if record.style == YAMLScalarStyle.plain.rawValue {
-                    if summary.unquotedTemplateMarker == nil { summary.unquotedTemplateMarker = document.ownSpan(id).start }
-                } else {
-                    summary.templateInScalars.append(document.ownSpan(id))
-                }
-            }
-            if hints.mayContainPragma, contains(document, id, "pullcheck:ignore") {
-                summary.pragmaLikeScalars.append(document.ownSpan(id))
             }
         }
     }
 
-    private func contains(_ document: YAMLDocument, _ id: NodeID, _ needle: StaticString) -> Bool {
-        document.withScalarBytes(id) { buffer in
-            guard let buffer, let base = buffer.baseAddress else { return false }
-            let count = needle.utf8CodeUnitCount
-            guard buffer.count >= count else { return false }
-            for start in 0...(buffer.count - count) where memoryEqual(base + start, needle.utf8Start, count) {
-                return true
+    /// Substring search in a scalar's bytes; memchr finds candidates for the needle's first byte.
+    private func contains(_ document: YAMLDocument, _ record: NodeRecord, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0, Int(record.b) >= count else { return false }
+        return document.bytes.withUnsafeBufferPointer { all in
+            guard let start = all.baseAddress else { return false }
+            let base = start + Int(record.a)
+            let length = Int(record.b)
+            let first = Int32(needle.utf8Start[0])
+            var offset = 0
+            while offset + count <= length, let hit = memchr(base + offset, first, length - count + 1 - offset) {
+                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memoryEqual(base + index, needle.utf8Start, count) { return true }
+                offset = index + 1
             }
             return false
         }

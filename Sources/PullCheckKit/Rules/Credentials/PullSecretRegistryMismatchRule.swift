@@ -105,25 +105,23 @@ struct PullSecretRegistryMismatchRule: RunRule {
             .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
         ])
 
+    /// The usable keys of one set of pull secrets, prepared once, and the images matched so far.
+    private struct Keyring {
+        let keys: [String]
+        let prepared: PreparedKeyring
+        var images: [String: Bool] = [:]
+    }
+
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
-        // Pods share secrets and registries: prepare each set of keys once, match each image once.
-        var keyrings: [[String]: (keyring: PreparedKeyring, images: [String: Bool])] = [:]
+        // Pods share secrets and registries: resolve each set of pull secrets once (nil when
+        // one of them is unknown, unreadable or unusable) and match each image once.
+        var keyrings: [String: Keyring?] = [:]
         for pod in facts.pods {
             let names = facts.pullSecretSource(for: pod).names
             guard !names.isEmpty else { continue }
-            // Every secret must be known, readable, of the right type and usable.
-            var keys: [String] = []
-            var allKnown = true
-            for reference in names {
-                guard let name = reference.name, let secret = facts.resolveSecret(name, for: pod.namespace),
-                    secret.isDockerRegistryType, let credentials = secret.credentials, credentials.isUsable
-                else {
-                    allKnown = false
-                    break
-                }
-                keys += credentials.registryKeys
-            }
-            guard allKnown, !keys.isEmpty else { continue }
+            let identity = (pod.namespace ?? "") + "\u{0}" + names.map { $0.name ?? "" }.joined(separator: "\u{0}")
+            if keyrings[identity] == nil { keyrings[identity] = .some(Self.keyring(names, namespace: pod.namespace, facts: facts)) }
+            guard case .some(.some(var keyring)) = keyrings[identity] else { continue }
             for container in pod.containers {
                 let verdict = context.configuration.registries.visibility(of: container.reference)
                 // A misspelt host fails before credentials matter; registry-typo reports it.
@@ -131,17 +129,28 @@ struct PullSecretRegistryMismatchRule: RunRule {
                     KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
                 else { continue }
                 let image = container.reference.normalizedName
-                var entry = keyrings[keys] ?? (PreparedKeyring(keys: keys), [:])
-                let matched = entry.images[image] ?? entry.keyring.lookup(image: image).matched
-                entry.images[image] = matched
-                keyrings[keys] = entry
+                let matched = keyring.images[image] ?? keyring.prepared.lookup(image: image).matched
+                keyring.images[image] = matched
                 guard !matched else { continue }
                 let secretNames = names.compactMap(\.name).joined(separator: ", ")
                 var message = "\(container.displayName) pulls \"\(container.image)\" from \(container.reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
-                if let nearest = nearestKeyExplanation(keys: keys, image: image) { message += ": \(nearest)" }
+                if let nearest = nearestKeyExplanation(keys: keyring.keys, image: image) { message += ": \(nearest)" }
                 message += "; the pull goes out unauthenticated and fails"
                 context.report(message, at: container.domainSpan, pod: pod, container: container)
             }
+            keyrings[identity] = .some(keyring)
         }
+    }
+
+    /// The keys of a pod's pull secrets when every one is in the run, readable and usable.
+    private static func keyring(_ names: [NameReference], namespace: String?, facts: RunFacts) -> Keyring? {
+        var keys: [String] = []
+        for reference in names {
+            guard let name = reference.name, let secret = facts.resolveSecret(name, for: namespace),
+                secret.isDockerRegistryType, let credentials = secret.credentials, credentials.isUsable
+            else { return nil }
+            keys += credentials.registryKeys
+        }
+        return keys.isEmpty ? nil : Keyring(keys: keys, prepared: PreparedKeyring(keys: keys))
     }
 }
