@@ -173,7 +173,32 @@ enum PullSecretSource {
     }
 }
 
+/// An `imagePullSecrets` item and the object that lists it.
+struct PullSecretReference {
+    let reference: NameReference
+    let namespace: String?
+    let file: String
+    let object: ObjectReference
+    let objectOrdinal: Int
+}
+
 extension RunFacts {
+    /// Every `imagePullSecrets` item of the run: the pods' own and the ServiceAccounts'.
+    var pullSecretReferences: [PullSecretReference] {
+        pods.flatMap { pod in
+            pod.pullSecrets.map {
+                PullSecretReference(reference: $0, namespace: pod.namespace, file: pod.file, object: pod.object, objectOrdinal: pod.objectOrdinal)
+            }
+        }
+            + serviceAccounts.flatMap { account in
+                account.pullSecrets.map {
+                    PullSecretReference(
+                        reference: $0, namespace: account.namespace, file: account.file, object: account.object,
+                        objectOrdinal: account.objectOrdinal)
+                }
+            }
+    }
+
     func pullSecretSource(for pod: PodFact) -> PullSecretSource {
         if !pod.pullSecrets.isEmpty { return .pod(pod.pullSecrets) }
         let account = serviceAccount(named: pod.serviceAccount, for: pod.namespace)

@@ -157,10 +157,6 @@ struct RunRuleContext {
             image: container?.image)
     }
 
-    mutating func report(_ message: String, at span: SourceSpan, serviceAccount: ServiceAccountFact) {
-        report(message, at: span, file: serviceAccount.file, object: serviceAccount.object, ordinal: serviceAccount.objectOrdinal)
-    }
-
     mutating func report(
         _ message: String, at span: SourceSpan, file: String, object: ObjectReference, ordinal: Int, container: String? = nil,
         image: String? = nil

@@ -74,17 +74,11 @@ struct PullSecretWrongTypeRule: RunRule {
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
-        for pod in facts.pods {
-            for reference in pod.pullSecrets {
-                guard let message = Self.problem(reference, namespace: pod.namespace, facts: facts) else { continue }
-                context.report("imagePullSecrets of \(pod.object) names \(message)", at: reference.span, pod: pod)
-            }
-        }
-        for account in facts.serviceAccounts {
-            for reference in account.pullSecrets {
-                guard let message = Self.problem(reference, namespace: account.namespace, facts: facts) else { continue }
-                context.report("imagePullSecrets of \(account.object) names \(message)", at: reference.span, serviceAccount: account)
-            }
+        for item in facts.pullSecretReferences {
+            guard let message = Self.problem(item.reference, namespace: item.namespace, facts: facts) else { continue }
+            context.report(
+                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file,
+                object: item.object, ordinal: item.objectOrdinal)
         }
     }
 
