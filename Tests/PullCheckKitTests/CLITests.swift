@@ -153,6 +153,24 @@ struct CLITests {
         #expect(runCLI(["inspect-image"]).status == 64)
     }
 
+    @Test("--column-unit counts columns in characters, UTF-16 code units or UTF-8 bytes")
+    func columnUnits() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: \"é👍x\", image: \"nginx:latest\"}\n"
+        func column(_ unit: String) -> String {
+            let run = runCLI(["--no-config", "--quiet", "--column-unit", unit, "--stdin-filename", "p.yaml", "-"], stdin: text)
+            return String(run.output.split(separator: " ").first ?? "")
+        }
+        // "    - {name: \"" is 14 characters, then é (1 unit / 2 bytes) and 👍 (2 units / 4 bytes).
+        #expect(column("character") == "p.yaml:6:35:")
+        #expect(column("utf-16") == "p.yaml:6:36:")
+        #expect(column("utf-8") == "p.yaml:6:39:")
+        let sarif = runCLI(["--no-config", "--format", "sarif", "--column-unit", "utf-16", "-"], stdin: text)
+        #expect(sarif.output.contains("\"columnKind\": \"utf16CodeUnits\""))
+        #expect(runCLI(["--no-config", "--format", "sarif", "--column-unit", "utf-8", "-"], stdin: text).status == 64)
+        let json = runCLI(["--no-config", "--format", "json", "--column-unit", "utf-8", "-"], stdin: text)
+        #expect(json.output.contains("\"column\": 39,") && json.output.contains("\"endColumn\": 45,"))
+    }
+
     @Test("--jobs does not change the output")
     func jobsInvariance() {
         let one = runCLI(["--no-config", "--jobs", "1", "--format", "json", "testdata/demo"])

@@ -155,6 +155,8 @@ struct LintCommand {
         var enable: [String] = []
         var disable: [String] = []
         var manifestsComplete = false
+        var noSource = false
+        var columnUnit = ColumnUnit.character
     }
 
     static let spec = CommandSpec<Options>(
@@ -197,6 +199,12 @@ struct LintCommand {
             OptionSpec(["--color"], value: "when", help: "Colour the text output: auto, always, never (default: auto; NO_COLOR is honoured).") {
                 options, value throws(UsageError) in options.color = try choice(value, "--color")
             },
+            OptionSpec(["--no-source"], help: "Do not show source lines under findings on a terminal.") {
+                options, _ throws(UsageError) in options.noSource = true
+            },
+            OptionSpec(["--column-unit"], value: "unit", help: "Columns count character (default), utf-16 (VS Code) or utf-8 (bytes).") {
+                options, value throws(UsageError) in options.columnUnit = try choice(value, "--column-unit")
+            },
             OptionSpec(["--jobs", "-j"], value: "n", help: "Lint this many files in parallel (default: the number of processors).") {
                 options, value throws(UsageError) in
                 guard let jobs = Int(value), jobs >= 1, jobs <= 1024 else { throw UsageError("--jobs must be a number from 1 to 1024") }
@@ -229,6 +237,9 @@ struct LintCommand {
         guard try spec.parse(arguments, into: &options) else {
             environment.writeOutput(spec.help)
             return ExitStatus.success
+        }
+        if options.columnUnit == .utf8 && options.format == .sarif {
+            throw UsageError("SARIF columns count characters or UTF-16 code units; --column-unit utf-8 does not apply")
         }
         if let name = options.stdinFilename, case .success(let status) = FileStatus.of(name), status.isDirectory {
             throw UsageError("--stdin-filename names a directory (\(name)); give the file name the input stands for")
@@ -268,6 +279,7 @@ struct LintCommand {
         var report = linter.lint(collected.inputs, jobs: options.jobs ?? ProcessEnvironment.processorCount)
         report.inputFailures = collected.failures + report.inputFailures
         report.fileCount += collected.failures.count
+        report = report.convertingColumns(to: options.columnUnit, inputs: collected.inputs)
 
         var context = ReportContext()
         let terminal = environment.outputIsTerminal
@@ -277,7 +289,7 @@ struct LintCommand {
         case .never: context.colors = false
         case .auto: context.colors = terminal && !noColor
         }
-        context.showSource = terminal && options.format == .text
+        context.showSource = terminal && options.format == .text && !options.noSource
         context.quiet = options.quiet
         context.statistics = options.statistics
         context.workingDirectory = environment.workingDirectory

@@ -18,6 +18,8 @@ public struct LintReport: Sendable {
     /// Lines that hold secret data (Secret `data`/`stringData`, SealedSecret `encryptedData`), by
     /// file: source excerpts never show them.
     public var sensitiveLines: [String: [ClosedRange<Int>]] = [:]
+    /// What the columns of `diagnostics` count (characters unless converted).
+    public var columnUnit = ColumnUnit.character
 
     public var hasInputErrors: Bool { !inputFailures.isEmpty || !unparseableFiles.isEmpty }
 

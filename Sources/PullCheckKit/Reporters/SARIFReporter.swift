@@ -83,7 +83,7 @@ struct SARIFReporter: Reporter {
                     toolExecutionNotifications: notifications.isEmpty ? nil : notifications)
             ],
             originalUriBaseIds: base.map { ["%SRCROOT%": ArtifactLocation(uri: $0, uriBaseId: nil)] },
-            columnKind: "unicodeCodePoints",
+            columnKind: report.columnUnit == .utf16 ? "utf16CodeUnits" : "unicodeCodePoints",
             results: results)
         return Log(schema: Self.schema, version: "2.1.0", runs: [run])
     }
