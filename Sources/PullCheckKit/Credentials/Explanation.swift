@@ -4,39 +4,9 @@
 /// Quotes a registry key or host for a message: escapes quotes, backslashes
 /// and control characters, and shortens very long values.
 func quoteForMessage(_ s: String, limit: Int = 120) -> String {
-    var out = "\""
-    var count = 0
-    for scalar in s.unicodeScalars {
-        if count >= limit {
-            out += "..."
-            break
-        }
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) {
-                out += "\\u{\(hex(scalar.value))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        count += 1
-    }
-    return out + "\""
+    "\"" + displayText(s, limit: limit, escapeQuotes: true) + "\""
 }
 
-func hex(_ v: UInt32) -> String {
-    let digits = Array("0123456789abcdef")
-    if v == 0 { return "0" }
-    var value = v
-    var out: [Character] = []
-    while value > 0 {
-        out.append(digits[Int(value & 0xF)])
-        value >>= 4
-    }
-    return String(out.reversed())
-}
 
 func countWord(_ n: Int) -> String {
     switch n {

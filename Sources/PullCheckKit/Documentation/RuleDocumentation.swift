@@ -64,20 +64,7 @@ public enum RuleDocumentation {
             out += "With this `.pullcheck.yaml`:\n\n```yaml\n\(configuration)\n```\n\n"
         }
         let code = keepMarkers ? example.code : example.strippedCode
-        out += "```yaml\n" + visible(code) + "\n```\n\n"
-        return out
-    }
-
-    /// Control characters in examples are shown as `\u{…}` so the page stays readable.
-    private static func visible(_ code: String) -> String {
-        var out = ""
-        for scalar in code.unicodeScalars {
-            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
+        out += "```yaml\n" + displayText(code, keepLineBreaks: true) + "\n```\n\n"
         return out
     }
 

@@ -122,8 +122,7 @@ struct SARIFReporter: Reporter {
                 UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+                out += "%" + hexByte(byte)
             }
         }
         return out

@@ -66,22 +66,8 @@ struct TextReporter: Reporter {
     /// A finding is one line: line breaks and other control characters in a message (they come
     /// from names in the manifest) are shown escaped.
     static func oneLine(_ message: String) -> String {
-        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return message }
-        var out = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) else { return message }
+        return displayText(message)
     }
 
     func summaryLine(_ report: LintReport) -> String {

@@ -314,9 +314,9 @@ enum YAMLParser {
         case YAML_READER_ERROR:
             var message = problem
             if parser.problem_value >= 0 && problem.hasPrefix("invalid") {
-                message += " (byte 0x" + hex(UInt8(truncatingIfNeeded: parser.problem_value)) + ")"
+                message += " (byte 0x" + hexByte(UInt8(truncatingIfNeeded: parser.problem_value)) + ")"
             } else if problem.hasPrefix("control characters") {
-                message += " (byte 0x" + hex(UInt8(truncatingIfNeeded: parser.problem_value))
+                message += " (byte 0x" + hexByte(UInt8(truncatingIfNeeded: parser.problem_value))
                     + "); is this a binary or UTF-32 file?"
             }
             return YAMLStreamError(kind: .reader, message: message, byteOffset: parser.problem_offset)
@@ -334,11 +334,6 @@ enum YAMLParser {
             }
             return YAMLStreamError(kind: .syntax, message: message, position: position(parser.problem_mark))
         }
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
     }
 
     @inline(__always)

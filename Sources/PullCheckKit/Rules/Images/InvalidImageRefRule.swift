@@ -131,7 +131,7 @@ struct InvalidImageRefRule: ObjectRule {
                 continue
             }
             guard case .failure(let error) = container.reference else { continue }
-            var message = "\(container.displayName) image \"\(Self.shown(image.value))\": \(error.message)"
+            var message = "\(container.displayName) image \"\(displayText(image.value, limit: 120))\": \(error.message)"
             if error.category == .invalidFormat, Self.hasEdgeWhitespace(image.value) {
                 message += object.kind == "Pod"
                     ? "; the API server rejects the pod"
@@ -147,24 +147,5 @@ struct InvalidImageRefRule: ObjectRule {
     static func hasEdgeWhitespace(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
         return first.properties.isWhitespace || last.properties.isWhitespace
-    }
-
-    /// Long or control-laden values are shortened for the message.
-    static func shown(_ value: String) -> String {
-        var out = ""
-        for (index, scalar) in value.unicodeScalars.enumerated() {
-            if index >= 120 {
-                out += "…"
-                break
-            }
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 }
