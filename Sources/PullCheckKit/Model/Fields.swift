@@ -13,8 +13,6 @@ public struct ScalarField: Sendable, Hashable {
     public let keySpan: SourceSpan
     /// The value's text was longer than pullcheck keeps in memory (over 1 MiB).
     public let isTruncated: Bool
-    /// The full length of the value in bytes.
-    public let byteLength: Int
     /// The number of Unicode scalars (characters) in `value`.
     public let characterCount: Int
 
@@ -61,7 +59,6 @@ public struct ScalarField: Sendable, Hashable {
         style = document.scalarStyle(node)
         value = isCollection || isNull ? "" : (document.string(node) ?? "")
         isTruncated = document.isTruncated(node)
-        byteLength = document.scalarByteLength(node)
         characterCount = value.unicodeScalars.count
     }
 

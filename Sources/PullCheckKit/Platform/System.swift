@@ -182,11 +182,6 @@ enum FileSystem {
             return String(cString: base)
         }
     }
-
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
-    }
 }
 
 /// Why a path could not be opened for linting.
