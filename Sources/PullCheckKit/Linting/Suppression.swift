@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
 /// A request to drop findings: an object annotation or a comment pragma.
 struct Suppression: Sendable {
     enum Scope: Sendable, Hashable {
@@ -64,8 +56,8 @@ struct Suppression: Sendable {
             guard let base = bytes.baseAddress else { return true }
             var index = 0
             // Only lines with a `#` need a closer look; memchr finds them.
-            while index < bytes.count, let hit = memchr(base + index, 0x23, bytes.count - index) {
-                let hash = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            while index < bytes.count, let hit = findByte(0x23, in: base + index, count: bytes.count - index) {
+                let hash = index + hit
                 index = hash + 1
                 guard hash == 0 || bytes[hash - 1] == 0x20 || bytes[hash - 1] == 0x09 else { continue }
                 let start = SourcePosition(line: number, column: SourceLines.characterCount(bytes, upTo: hash) + 1)

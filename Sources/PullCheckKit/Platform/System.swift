@@ -250,3 +250,10 @@ func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     return Darwin.write(fd, buffer, count)
     #endif
 }
+
+/// The offset of the first `byte` in `count` bytes at `base`, or nil (memchr: vectorised).
+@inline(__always)
+func findByte(_ byte: UInt8, in base: UnsafePointer<UInt8>, count: Int) -> Int? {
+    guard count > 0, let hit = memchr(base, Int32(byte), count) else { return nil }
+    return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+}

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
 /// Reads a source line by line, counting lines and columns exactly as libyaml does, so that
 /// positions found in raw text (comments, which libyaml drops) agree with the parser's marks.
 ///
@@ -117,9 +109,9 @@ struct SourceLines {
     @inline(__always)
     private static func nextLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress, start < bytes.count,
-            let hit = memchr(base + start, 0x0A, bytes.count - start)
+            let hit = findByte(0x0A, in: base + start, count: bytes.count - start)
         else { return bytes.count }
-        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        return start + hit
     }
 
     /// The first CR, or first byte of NEL, LS or PS, in the range.
@@ -128,9 +120,9 @@ struct SourceLines {
         guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
         let start = base + range.lowerBound
         var first: Int?
-        func consider(_ byte: Int32) {
-            if let hit = memchr(start, byte, range.count) {
-                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        func consider(_ byte: UInt8) {
+            if let hit = findByte(byte, in: start, count: range.count) {
+                let index = range.lowerBound + hit
                 first = min(first ?? index, index)
             }
         }

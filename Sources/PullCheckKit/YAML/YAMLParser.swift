@@ -2,14 +2,6 @@
 // `YAMLDocument`; nothing C-owned outlives the parse function.
 internal import CLibYAML
 
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
 /// Why a stream stopped before its end.
 struct YAMLStreamError: Error, Sendable {
     enum Kind: Sendable {
@@ -158,10 +150,8 @@ final class ByteSource {
         if !hints.mayContainTemplate {
             if lastByte == 0x7B && base[0] == 0x7B { hints.mayContainTemplate = true }
             var offset = 0
-            while !hints.mayContainTemplate, offset < n,
-                let hit = memchr(base + offset, 0x7B, n - offset)
-            {
-                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            while !hints.mayContainTemplate, offset < n, let hit = findByte(0x7B, in: base + offset, count: n - offset) {
+                let index = offset + hit
                 if index + 1 < n && base[index + 1] == 0x7B { hints.mayContainTemplate = true }
                 offset = index + 1
             }
@@ -174,14 +164,12 @@ final class ByteSource {
                 pendingHash.removeAll(keepingCapacity: true)
             }
             var offset = 0
-            while !hints.mayContainPragma, offset < n, let hit = memchr(base + offset, 0x23, n - offset) {
-                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if n - index > 64 {
-                    hints.mayContainPragma = Self.isPragmaComment(chunk, hash: index)
-                } else {
-                    // Too close to the end to tell: keep it for the next chunk (or the end).
-                    hints.mayContainPragma = Self.isPragmaComment(chunk, hash: index)
-                    if !hints.mayContainPragma { pendingHash = Array(chunk[index...]) }
+            while !hints.mayContainPragma, offset < n, let hit = findByte(0x23, in: base + offset, count: n - offset) {
+                let index = offset + hit
+                hints.mayContainPragma = Self.isPragmaComment(chunk, hash: index)
+                if !hints.mayContainPragma && n - index <= 64 {
+                    // Too close to the end to tell: keep it for the next chunk.
+                    pendingHash = Array(chunk[index...])
                     break
                 }
                 offset = index + 1
@@ -423,10 +411,10 @@ private struct DocumentBuilder {
             guard let start = all.baseAddress else { return false }
             let base = start + Int(record.a)
             let length = Int(record.b)
-            let first = Int32(needle.utf8Start[0])
+            let first = needle.utf8Start[0]
             var offset = 0
-            while offset + count <= length, let hit = memchr(base + offset, first, length - count + 1 - offset) {
-                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            while offset + count <= length, let hit = findByte(first, in: base + offset, count: length - count + 1 - offset) {
+                let index = offset + hit
                 if memoryEqual(base + index, needle.utf8Start, count) { return true }
                 offset = index + 1
             }
