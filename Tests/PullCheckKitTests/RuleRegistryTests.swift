@@ -60,6 +60,36 @@ struct RuleRegistryTests {
     }
 }
 
+@Suite("generate-docs")
+struct GenerateDocsTests {
+    @Test("--check passes on the committed pages and fails on a missing or stale one; writing restores them")
+    func checkAndWrite() throws {
+        // The committed pages are current.
+        #expect(runCLI(["generate-docs", "--check"]).status == 0)
+        let directory = "/tmp/pullcheck-docs-\(getpid())"
+        mkdir(directory, 0o755)
+        defer {
+            for description in RuleRegistry.descriptions { unlink(directory + "/" + RuleDocumentation.fileName(for: description)) }
+            rmdir(directory)
+        }
+        // An empty folder: every page is missing.
+        let missing = runCLI(["generate-docs", "--check", "--output", directory])
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("stale or missing: \(directory)/latest-tag.md"))
+        // Writing creates them, after which --check passes.
+        let written = runCLI(["generate-docs", "--output", directory])
+        #expect(written.status == 0)
+        #expect(written.output.contains("wrote \(directory)/latest-tag.md"))
+        #expect(runCLI(["generate-docs", "--check", "--output", directory]).status == 0)
+        // A hand edit is stale.
+        let page = directory + "/latest-tag.md"
+        let file = fopen(page, "a")
+        fputs("edited by hand\n", file)
+        fclose(file)
+        #expect(runCLI(["generate-docs", "--check", "--output", directory]).error.contains("stale or missing: \(page)"))
+    }
+}
+
 func readText(_ path: String) -> String? {
     guard let file = fopen(path, "rb") else { return nil }
     defer { fclose(file) }

@@ -98,15 +98,6 @@ public struct Container: Sendable {
         return nil
     }
 
-    /// The pull policy in effect: as written, or the API server's default for the image.
-    public var effectivePullPolicy: PullPolicy? {
-        if let policy = imagePullPolicy, !policy.isEmptyOrNull { return PullPolicy(rawValue: policy.value) }
-        switch reference {
-        case .success(let parsed): return parsed.defaultPullPolicy
-        case .failure, .none: return image == nil ? nil : .ifNotPresent
-        }
-    }
-
     /// Whether `imagePullPolicy` is written (not defaulted).
     public var hasExplicitPullPolicy: Bool {
         guard let policy = imagePullPolicy else { return false }

@@ -51,7 +51,6 @@ struct YAMLStreamSummary: Sendable {
     var templateInScalars: [SourceSpan] = []
     /// Where the document that failed to parse starts.
     var failedDocumentStart: SourcePosition?
-    var bytesRead = 0
 }
 
 /// Bounds that keep hostile input from eating memory. Kubernetes objects are limited to about
@@ -276,7 +275,6 @@ enum YAMLParser {
             }
         }
         summary.hints = source.hints
-        summary.bytesRead = source.bytesRead
         summary.compositionProblems.append(contentsOf: builder.problems)
         return summary
     }
