@@ -150,11 +150,21 @@ struct HardeningTests {
         #expect(findingPositions(report, rule: "yaml-syntax").count == 1)
     }
 
-    @Test("a template marker replaces the file's other findings with one error")
+    @Test("a template that parses is linted; one that breaks YAML is one finding, and the documents before it are kept")
     func template() {
-        let report = lint(Self.pod + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")
-        #expect(report.diagnostics.map(\.ruleID) == ["unrendered-template"])
-        #expect(findingPositions(report, rule: "unrendered-template") == ["9:9"])
-        #expect(report.hasInputErrors)
+        let parses = lint(Self.pod + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")
+        #expect(parses.diagnostics.map(\.ruleID) == ["latest-tag"])
+        #expect(!parses.hasInputErrors)
+        let broken = lint(Self.pod + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n{{- if .Values.x }}\nimagePullSecrets: []\n{{- end }}\n")
+        #expect(broken.diagnostics.map(\.ruleID).sorted() == ["latest-tag", "unrendered-template"])
+        #expect(findingPositions(broken, rule: "unrendered-template") == ["10:1"])
+        #expect(!broken.hasInputErrors)
+        #expect(broken.exitStatus(failLevel: .warning) == 1)
+        // It can be disabled like any rule: the template is then not reported at all.
+        var configuration = Configuration()
+        configuration.rules["unrendered-template"] = .init(enabled: false)
+        let disabled = Linter(configuration: configuration).lint([.text(Self.pod + "---\n{{- if .Values.x }}\nkind: Pod\n{{- end }}\n")])
+        #expect(disabled.diagnostics.map(\.ruleID) == ["latest-tag"])
+        #expect(disabled.exitStatus(failLevel: .error) == 0)
     }
 }

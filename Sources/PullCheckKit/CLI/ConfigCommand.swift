@@ -38,7 +38,7 @@ struct ConfigCommand {
         lines.append(Line("no-ignore: \(configuration.noIgnore)", origin(configuration, "no-ignore")))
         lines.append(Line("immutable-tags: " + list(patterns(configuration.immutableTags)), origin(configuration, "immutable-tags")))
         lines.append(Line("external-secrets: " + list(configuration.externalSecrets), origin(configuration, "external-secrets")))
-        lines.append(Line("exclude: " + list(patterns(configuration.exclude)), origin(configuration, "exclude")))
+        lines.append(Line("exclude: " + list(configuration.exclude), origin(configuration, "exclude")))
         lines.append(Line("registries:", "configured lists are checked first: private, node-authenticated, public"))
         lines.append(Line("  private: " + list(registries.privateHosts.map(\.text)), origin(configuration, "registries.private")))
         lines.append(

@@ -157,6 +157,10 @@ struct LintCommand {
         var manifestsComplete = false
         var noSource = false
         var columnUnit = ColumnUnit.character
+        var exitZero = false
+        var forceExclude = false
+        var noIgnoreVCS = false
+        var noProjectContext = false
     }
 
     static let spec = CommandSpec<Options>(
@@ -205,6 +209,18 @@ struct LintCommand {
             OptionSpec(["--column-unit"], value: "unit", help: "Columns count character (default), utf-16 (VS Code) or utf-8 (bytes).") {
                 options, value throws(UsageError) in options.columnUnit = try choice(value, "--column-unit")
             },
+            OptionSpec(["--exit-zero"], help: "Exit 0 even when there are findings or unreadable input (report-only runs).") {
+                options, _ throws(UsageError) in options.exitZero = true
+            },
+            OptionSpec(["--force-exclude"], help: "Treat named files like walked ones: apply exclude, skip non-manifests that do not parse (for hooks).") {
+                options, _ throws(UsageError) in options.forceExclude = true
+            },
+            OptionSpec(["--no-ignore-vcs"], help: "Walk files that .gitignore and .ignore leave out.") {
+                options, _ throws(UsageError) in options.noIgnoreVCS = true
+            },
+            OptionSpec(["--no-project-context"], help: "Read only the inputs, not the project's other kustomizations.") {
+                options, _ throws(UsageError) in options.noProjectContext = true
+            },
             OptionSpec(["--jobs", "-j"], value: "n", help: "Lint this many files in parallel (default: the number of processors).") {
                 options, value throws(UsageError) in
                 guard let jobs = Int(value), jobs >= 1, jobs <= 1024 else { throw UsageError("--jobs must be a number from 1 to 1024") }
@@ -214,7 +230,8 @@ struct LintCommand {
         positional: { options, value throws(UsageError) in options.paths.append(value) },
         discussion: """
             PATH is a file, a directory (searched recursively for .yaml, .yml and .json files,
-            skipping hidden folders), or - for standard input. Without a PATH, pullcheck lints
+            skipping hidden folders, .gitignore'd paths and Helm chart templates), or - for
+            standard input. Without a PATH, pullcheck lints
             standard input when --stdin-filename is given, else the current directory.
 
             Examples:
@@ -263,7 +280,11 @@ struct LintCommand {
         if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("standard input (-) can be read only once") }
 
         var stdinFailure: InputFailure?
-        let collector = InputCollector(exclude: configuration.exclude, workingDirectory: environment.workingDirectory)
+        var collector = InputCollector(
+            exclude: configuration.exclude, base: configuration.projectDirectory, workingDirectory: environment.workingDirectory)
+        collector.respectIgnoreFiles = configuration.respectIgnoreFiles && !options.noIgnoreVCS
+        collector.forceExclude = options.forceExclude
+        collector.projectContext = !options.noProjectContext
         var collected = collector.collect(paths) {
             let name = options.stdinFilename ?? "<stdin>"
             switch environment.readStandardInput() {
@@ -278,6 +299,7 @@ struct LintCommand {
         let linter = Linter(configuration: configuration)
         var report = linter.lint(collected.inputs, jobs: options.jobs ?? ProcessEnvironment.processorCount)
         report.inputFailures = collected.failures + report.inputFailures
+        report.notes = collected.notes + report.notes
         report.fileCount += collected.failures.count
         report = report.convertingColumns(to: options.columnUnit, inputs: collected.inputs)
 
@@ -303,7 +325,7 @@ struct LintCommand {
             }
         }
         environment.writeOutput(reporter.report(report, context: context))
-        return report.exitStatus(failLevel: configuration.failLevel)
+        return options.exitZero ? ExitStatus.success : report.exitStatus(failLevel: configuration.failLevel)
     }
 }
 

@@ -22,8 +22,13 @@ public struct Configuration: Sendable {
     public var externalSecrets: [String] = []
     /// The run holds every object the workloads need: report any pull secret that is not in it.
     public var manifestsComplete = false
-    /// Paths left out when directories are walked (glob patterns, `**` crosses folders).
-    public var exclude: [GlobPattern] = []
+    /// Paths left out of runs, in .gitignore's syntax, relative to `projectDirectory`: walked files,
+    /// `--stdin-filename`, and named files with `--force-exclude`.
+    public var exclude: [String] = []
+    /// The folder of the `.pullcheck.yaml` in use (nil: the working directory).
+    public var projectDirectory: String?
+    /// Honour `.gitignore` and `.ignore` files while walking.
+    public var respectIgnoreFiles = true
     /// Report YAML documents that are not Kubernetes objects.
     public var strict = false
     /// Ignore suppression annotations and comments.

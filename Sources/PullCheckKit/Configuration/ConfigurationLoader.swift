@@ -35,7 +35,9 @@ public enum ConfigurationLoader {
         case .failure(let error):
             throw ConfigurationError(file: path, position: nil, message: "cannot read: \(error)")
         case .success(let bytes):
-            return try load(bytes: bytes, name: path, into: base)
+            var configuration = try load(bytes: bytes, name: path, into: base)
+            configuration.projectDirectory = ProjectPath.directory(of: path)
+            return configuration
         }
     }
 
@@ -116,7 +118,7 @@ public enum ConfigurationLoader {
                 case "external-secrets":
                     configuration.externalSecrets = try strings(value, key)
                 case "exclude":
-                    configuration.exclude = try strings(value, key).map { GlobPattern($0, separator: "/") }
+                    configuration.exclude = try strings(value, key)
                 default:
                     throw error(keyNode, "unknown key \"\(key)\"\(suggestion(key, Self.topLevelKeys)); the keys are \(Self.topLevelKeys.joined(separator: ", "))")
                 }

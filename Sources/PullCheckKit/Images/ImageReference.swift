@@ -81,6 +81,18 @@ public struct ImageReference: Hashable, Sendable {
     public var isDockerHub: Bool { domain == Self.dockerHub }
     public var isPinnedByDigest: Bool { digest != nil }
 
+    /// The placeholder in `text` (`{{ }}`, `${VAR}`, `$(VAR)`, `<name>`, `ko://`, `ALL_CAPS`), if it holds
+    /// one: for fields other than images, such as a pull policy or a Secret name.
+    public static func placeholder(in text: String) -> ImageReferenceError? {
+        guard !text.isEmpty else { return nil }
+        let parser = ImageReferenceParser(text)
+        if var found = parser.placeholderError() ?? parser.koScheme() {
+            found.isPlaceholder = true
+            return found
+        }
+        return nil
+    }
+
     public static func parse(_ input: String) -> Result<ImageReference, ImageReferenceError> {
         var parser = ImageReferenceParser(input)
         return parser.parse()
@@ -106,6 +118,9 @@ public struct ImageReferenceError: Error, Hashable, Sendable, CustomStringConver
     public let offset: Int
     /// How many scalars the fault spans (at least 1, except for empty input).
     public let length: Int
+    /// The reference is a placeholder for something else to fill in (`{{ }}`, `${VAR}`, `<image>`,
+    /// `ko://`, `ALL_CAPS`), not a mistyped reference.
+    public internal(set) var isPlaceholder = false
 
     public var description: String { message }
 }
@@ -185,7 +200,9 @@ struct ImageReferenceParser {
 
     mutating func parse() -> Result<ImageReference, ImageReferenceError> {
         let result = parseGrammar()
-        guard case .failure = result, let placeholder = placeholderError() else { return result }
+        guard case .failure(let failure) = result else { return result }
+        guard var placeholder = placeholderError() ?? (koScheme() != nil ? failure : nil) else { return result }
+        placeholder.isPlaceholder = true
         return .failure(placeholder)
     }
 
@@ -353,6 +370,12 @@ struct ImageReferenceParser {
                 pathRange: scalarOffset(pathStart)..<scalarOffset(pathEnd),
                 tagRange: tagRange.map { scalarOffset($0.lowerBound)..<scalarOffset($0.upperBound) },
                 digestRange: digestRange.map { scalarOffset($0.lowerBound)..<scalarOffset($0.upperBound) }))
+    }
+
+    /// `ko://...`, ko's build-time placeholder.
+    func koScheme() -> ImageReferenceError? {
+        guard let scheme = schemeError(), scheme.message.hasPrefix("\"ko://\"") else { return nil }
+        return scheme
     }
 
     /// `http://`, `docker://`, `ko://` and other URL schemes.
@@ -558,7 +581,7 @@ struct ImageReferenceParser {
     }
 
     /// An unexpanded variable or template in an otherwise invalid reference: that is the real problem.
-    private func placeholderError() -> ImageReferenceError? {
+    func placeholderError() -> ImageReferenceError? {
         let n = bytes.count
         // {{ ... }}
         if let start = firstIndex(of: [0x7B, 0x7B]) {

@@ -1,32 +1,82 @@
 /// Turns command-line paths into inputs: files as given, directories walked recursively for
-/// `.yaml`, `.yml` and `.json` files (hidden folders skipped, symbolic-link loops cut), `-` for
-/// standard input.
+/// `.yaml`, `.yml` and `.json` files, `-` for standard input. A walk knows what it is looking at:
+/// hidden folders, `.gitignore`d and `.ignore`d paths and `exclude:` patterns are left out, a Helm
+/// chart's `templates/` are never read as YAML, and its values files are linted as values.
 struct InputCollector {
     static let manifestExtensions = [".yaml", ".yml", ".json"]
+    /// Files of a chart that are neither manifests nor values.
+    static let chartMetadata: Set<String> = ["Chart.yaml", "Chart.lock", "values.schema.json", "requirements.yaml", "requirements.lock"]
 
-    /// The exclusion patterns; `**/x` also matches `x` at the top, as in .gitignore.
-    let exclude: [GlobPattern]
-    let workingDirectory: String?
+    /// `exclude:` patterns, relative to the configuration file's folder.
+    let exclude: IgnoreRules
+    /// Absolute.
+    let workingDirectory: String
+    /// Honour `.gitignore` (inside a git work tree) and `.ignore` files while walking.
+    var respectIgnoreFiles = true
+    /// Treat named files like walked ones (exclude patterns, leniency for non-manifests): for hooks
+    /// that pass file names.
+    var forceExclude = false
+    /// The folder whose kustomizations every run sees, even one that names a single file: the
+    /// configuration file's folder, else the repository's root (absolute; nil: none).
+    var projectRoot: String?
+    /// Read the project's kustomizations beyond the inputs (`--no-project-context` turns it off).
+    var projectContext = true
 
-    init(exclude: [GlobPattern] = [], workingDirectory: String? = nil) {
-        self.exclude = exclude.flatMap { pattern in
-            pattern.pattern.hasPrefix("**/")
-                ? [pattern, GlobPattern(String(pattern.pattern.dropFirst(3)), separator: "/")] : [pattern]
-        }
-        self.workingDirectory = workingDirectory
+    init(exclude patterns: [String] = [], base: String? = nil, workingDirectory: String?) {
+        let directory = workingDirectory ?? FileSystem.currentDirectory() ?? "/"
+        self.workingDirectory = ProjectPath.normalize(directory)
+        let root = ProjectPath.absolute(base ?? self.workingDirectory, in: self.workingDirectory)
+        projectRoot = base != nil ? root : ProjectLayout.repositoryRoot(containing: self.workingDirectory)
+        var rules = IgnoreRules()
+        rules.add(IgnoreList(base: root, patterns: patterns.compactMap { IgnorePattern($0.trimmingWhitespace()) }))
+        exclude = rules
     }
 
     struct Collected {
         var inputs: [LintInput] = []
         var failures: [InputFailure] = []
+        var notes: [InputNote] = []
+        /// The folders walked (absolute).
+        var walkedRoots: [String] = []
     }
+
+    /// The kustomization files under `root` (absolute), found by the same walk as inputs.
+    func kustomizationFiles(under root: String) -> [String] {
+        guard case .success(let status) = FileStatus.of(root), status.isDirectory else { return [] }
+        var collected = Collected()
+        var visited: [(UInt64, UInt64)] = []
+        var ignores = respectIgnoreFiles ? initialIgnores(for: root) : IgnoreRules()
+        var charts = ChartCache()
+        var seen = Set<String>()
+        walk(root, status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected, onlyKustomizations: true)
+        return collected.inputs.map(\.displayName)
+    }
+
+    func absolute(_ path: String) -> String { ProjectPath.absolute(path, in: workingDirectory) }
 
     func collect(_ paths: [String], standardInput: () -> LintInput?) -> Collected {
         var collected = Collected()
         var seen = Set<String>()
+        var charts = ChartCache()
         for path in paths {
             if path == "-" {
-                if let input = standardInput(), seen.insert("\u{0}stdin").inserted { collected.inputs.append(input) }
+                guard seen.insert("\u{0}stdin").inserted, var input = standardInput() else { continue }
+                // An editor names the buffer's file: judge it as that file.
+                if input.displayName != "<stdin>" {
+                    let location = absolute(input.displayName)
+                    if exclude.isIgnored(location, isDirectory: false) {
+                        collected.notes.append(InputNote(file: input.displayName, reason: "excluded by the configuration"))
+                        continue
+                    }
+                    switch charts.place(of: location) {
+                    case .template:
+                        collected.notes.append(InputNote(file: input.displayName, reason: Self.templateNote))
+                        continue
+                    case .values(let chart): input.role = .helmValues(chart)
+                    case .other: break
+                    }
+                }
+                collected.inputs.append(input)
                 continue
             }
             switch FileStatus.of(path) {
@@ -35,18 +85,61 @@ struct InputCollector {
             case .success(let status):
                 if status.isDirectory {
                     var visited: [(UInt64, UInt64)] = []
-                    walk(path, status: status, visited: &visited, seen: &seen, into: &collected)
-                } else if !isExcluded(path), seen.insert(path).inserted {
-                    collected.inputs.append(.file(path))
+                    var ignores = respectIgnoreFiles ? initialIgnores(for: absolute(path)) : IgnoreRules()
+                    collected.walkedRoots.append(absolute(path))
+                    walk(path, status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected)
+                } else {
+                    let location = absolute(path)
+                    if forceExclude, exclude.isIgnored(location, isDirectory: false) {
+                        collected.notes.append(InputNote(file: path, reason: "excluded by the configuration"))
+                        continue
+                    }
+                    var input = LintInput.file(path)
+                    input.discovered = forceExclude
+                    switch charts.place(of: location) {
+                    case .template:
+                        collected.notes.append(InputNote(file: path, reason: Self.templateNote))
+                        continue
+                    case .values(let chart): input.role = .helmValues(chart)
+                    case .other: break
+                    }
+                    if seen.insert(path).inserted { collected.inputs.append(input) }
                 }
             }
         }
+        ProjectLayout.assign(&collected.inputs, walkedRoots: collected.walkedRoots, collector: self)
         return collected
     }
 
+    static let templateNote = "a Helm chart template (not YAML until rendered; lint `helm template` output instead)"
+
+    /// `.gitignore` files between the repository's root and the walk's root, and `.git/info/exclude`.
+    private func initialIgnores(for root: String) -> IgnoreRules {
+        var rules = IgnoreRules()
+        guard let repository = ProjectLayout.repositoryRoot(containing: root) else { return rules }
+        if case .success(let bytes) = FileSystem.readFile(ProjectPath.join(repository, ".git/info/exclude")) {
+            rules.add(IgnoreList(base: repository, text: String(decoding: bytes, as: UTF8.self)))
+        }
+        // Folders above the walk's root; the walk reads the root's own files.
+        var folders: [String] = []
+        var current = root
+        while current != repository, current != "/", current != "." {
+            current = ProjectPath.directory(of: current)
+            folders.append(current)
+        }
+        for folder in folders.reversed() {
+            for name in [".gitignore", ".ignore"] {
+                if case .success(let bytes) = FileSystem.readFile(ProjectPath.join(folder, name)) {
+                    rules.add(IgnoreList(base: folder, text: String(decoding: bytes, as: UTF8.self)))
+                }
+            }
+        }
+        return rules
+    }
+
     private func walk(
-        _ directory: String, status: FileStatus, visited: inout [(UInt64, UInt64)], seen: inout Set<String>,
-        into collected: inout Collected
+        _ directory: String, status: FileStatus, visited: inout [(UInt64, UInt64)], ignores: inout IgnoreRules,
+        charts: inout ChartCache, seen: inout Set<String>, into collected: inout Collected, onlyKustomizations: Bool = false
     ) {
         // A directory reached again through a symbolic link is a loop: walk it once.
         if visited.contains(where: { $0 == (status.device, status.inode) }) { return }
@@ -59,24 +152,55 @@ struct InputCollector {
             return
         case .success(let names): entries = names
         }
-        for name in entries {
-            if name.hasPrefix(".") { continue }
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            if isExcluded(path) { continue }
-            switch FileStatus.of(path) {
-            case .failure(let error):
-                // A dangling link or a link loop among the manifests is worth knowing about.
-                if hasManifestExtension(name) {
-                    collected.failures.append(InputFailure(file: path, message: "cannot read: \(error)"))
-                }
-            case .success(let child):
-                if child.isDirectory {
-                    walk(path, status: child, visited: &visited, seen: &seen, into: &collected)
-                } else if hasManifestExtension(name), seen.insert(path).inserted {
-                    collected.inputs.append(.file(path))
+        let location = absolute(directory)
+        let savedIgnores = ignores
+        defer { ignores = savedIgnores }
+        if respectIgnoreFiles {
+            for name in [".gitignore", ".ignore"] where entries.contains(name) {
+                if case .success(let bytes) = FileSystem.readFile(ProjectPath.join(directory, name)) {
+                    ignores.add(IgnoreList(base: location, text: String(decoding: bytes, as: UTF8.self)))
                 }
             }
         }
+        let chart = entries.contains("Chart.yaml") ? (onlyKustomizations ? HelmChart(root: location, appVersion: nil, templatesUseAppVersion: false) : charts.chart(at: location)) : nil
+        for name in entries {
+            if name.hasPrefix(".") { continue }
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let childLocation = ProjectPath.join(location, name)
+            switch FileStatus.of(path) {
+            case .failure(let error):
+                // A dangling link or a link loop: worth a note, not a failed run.
+                if hasManifestExtension(name), !onlyKustomizations {
+                    collected.notes.append(InputNote(file: path, reason: "cannot be read (\(error)); a dangling symbolic link?"))
+                }
+            case .success(let child):
+                if exclude.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
+                if ignores.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
+                if child.isDirectory {
+                    if chart != nil, name == "templates" {
+                        if !onlyKustomizations { collected.notes.append(InputNote(file: path + "/", reason: Self.templateNote)) }
+                        continue
+                    }
+                    walk(
+                        path, status: child, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected,
+                        onlyKustomizations: onlyKustomizations)
+                } else if onlyKustomizations {
+                    if Kustomization.fileNames.contains(name) { collected.inputs.append(.file(childLocation)) }
+                } else if hasManifestExtension(name), seen.insert(path).inserted {
+                    if chart != nil, Self.chartMetadata.contains(name) { continue }
+                    var input = LintInput.file(path)
+                    input.discovered = true
+                    if let chart, Self.isValuesFile(name) { input.role = .helmValues(chart) }
+                    collected.inputs.append(input)
+                }
+            }
+        }
+    }
+
+    /// `values.yaml`, `values-prod.yaml`, `values.dev.yml`: the values files next to `Chart.yaml`.
+    static func isValuesFile(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasPrefix("values") && (lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")) && lower != "values.schema.json"
     }
 
     func hasManifestExtension(_ name: String) -> Bool {
@@ -84,20 +208,44 @@ struct InputCollector {
         return Self.manifestExtensions.contains { lower.hasSuffix($0) }
     }
 
-    /// Exclusion patterns match the path as shown (without a leading `./`), or relative to the
-    /// working directory for absolute paths.
+    /// Whether an exclude pattern covers `path` (as given, relative to the working directory).
     func isExcluded(_ path: String) -> Bool {
-        guard !exclude.isEmpty else { return false }
-        var candidate = Substring(path)
-        while candidate.hasPrefix("./") { candidate = candidate.dropFirst(2) }
-        var forms = [String(candidate)]
-        if let workingDirectory, let relative = SARIFReporter.relativePath(path, to: workingDirectory) {
-            forms.append(relative)
+        exclude.isIgnored(absolute(path), isDirectory: false)
+    }
+}
+
+/// Helm charts met during a run, read once each.
+struct ChartCache {
+    private var charts: [String: HelmChart] = [:]
+    private var isChart: [String: Bool] = [:]
+
+    enum Place { case template, values(HelmChart), other }
+
+    mutating func chart(at root: String) -> HelmChart {
+        if let chart = charts[root] { return chart }
+        let chart = HelmChart.read(root: root)
+        charts[root] = chart
+        return chart
+    }
+
+    private mutating func hasChartFile(_ folder: String) -> Bool {
+        if let known = isChart[folder] { return known }
+        var found = false
+        if case .success(let status) = FileStatus.of(ProjectPath.join(folder, "Chart.yaml")), !status.isDirectory { found = true }
+        isChart[folder] = found
+        return found
+    }
+
+    /// Where a file (absolute path) lies in a chart: under its `templates/`, a values file, or neither.
+    mutating func place(of path: String) -> Place {
+        let folder = ProjectPath.directory(of: path)
+        if InputCollector.isValuesFile(ProjectPath.fileName(of: path)), hasChartFile(folder) { return .values(chart(at: folder)) }
+        var current = folder
+        while current != "/" && current != "." {
+            let parent = ProjectPath.directory(of: current)
+            if ProjectPath.fileName(of: current) == "templates", hasChartFile(parent) { return .template }
+            current = parent
         }
-        return exclude.contains { pattern in
-            forms.contains { form in
-                pattern.matches(form) || pattern.matches(form + "/")
-            }
-        }
+        return .other
     }
 }

@@ -10,6 +10,8 @@ public struct LintReport: Sendable {
     /// Findings after suppressions, in report order.
     public var diagnostics: [Diagnostic] = []
     public var inputFailures: [InputFailure] = []
+    /// Files passed over on purpose (chart templates, non-manifests met while walking, ...).
+    public var notes: [InputNote] = []
     public var fileCount = 0
     public var documentCount = 0
     public var objectCount = 0
@@ -43,6 +45,7 @@ struct FileResult: Sendable {
     var failure: InputFailure?
     var unparseable = false
     var sensitiveLines: [ClosedRange<Int>] = []
+    var notes: [InputNote] = []
 }
 
 /// An enabled rule with its id and effective severity (a struct, so iterating copies cheaply).
@@ -91,6 +94,7 @@ public struct Linter: Sendable {
             report.documentCount += result.documents
             report.objectCount += result.objects
             if let failure = result.failure { report.inputFailures.append(failure) }
+            report.notes += result.notes
             if result.unparseable { report.unparseableFiles.insert(input.displayName) }
             if !result.sensitiveLines.isEmpty { report.sensitiveLines[input.displayName, default: []] += result.sensitiveLines }
             diagnostics.append(contentsOf: result.diagnostics)
@@ -130,17 +134,29 @@ public struct Linter: Sendable {
         defer { if descriptor >= 0 { FileSystem.closeFile(descriptor) } }
 
         let summary = YAMLParser.parse(source, limits: limits) { document in
-            lintDocument(document, file: input.displayName, into: &result)
+            lintDocument(document, input: input, into: &result)
         }
         finish(input, summary: summary, into: &result)
         return result
     }
 
     private func lintDocument(
-        _ document: YAMLDocument, file: String, into result: inout FileResult
+        _ document: YAMLDocument, input: LintInput, into result: inout FileResult
     ) {
+        let file = input.displayName
         result.documents += 1
         guard let root = document.root else { return }
+        switch input.role {
+        case .kustomization:
+            result.diagnostics += KustomizationImageChecks(configuration: configuration, file: file).check(document, root: root)
+        case .helmValues(let chart):
+            // Values are not objects: only the chart's image conventions apply.
+            result.diagnostics += HelmValuesChecks(configuration: configuration, file: file, chart: chart).check(document, root: root)
+            reportDuplicateKeys(document, objects: [], file: file, into: &result)
+            return
+        case .manifest, .kustomizePatch:
+            break
+        }
         guard let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects) else {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
                 reportLoader(
@@ -148,26 +164,33 @@ public struct Linter: Sendable {
                     "document \(document.ordinal) is not a Kubernetes object (\(Self.missingIdentity(document, root))); pullcheck skipped it",
                     at: SourceSpan(at: document.span(root).start), file: file, into: &result)
             }
-            reportDuplicateKeys(document, objects: [], file: file, into: &result)
+            // Other tools' YAML met while walking (workflows, compose files) is not pullcheck's business.
+            if !input.discovered || configuration.strict || input.role == .kustomization {
+                reportDuplicateKeys(document, objects: [], file: file, into: &result)
+            }
             return
         }
+        let isPatch = input.role == .kustomizePatch
         result.objects += objects.count
         for object in objects {
             var ruleContext = ObjectRuleContext(configuration: configuration, file: file, object: object)
+            ruleContext.imageOverrides = input.imageOverrides
+            ruleContext.isPatch = isPatch
             for entry in objectRules {
                 ruleContext.ruleID = entry.id
                 ruleContext.severity = entry.severity
                 entry.rule.check(object, &ruleContext)
             }
             result.diagnostics.append(contentsOf: ruleContext.diagnostics)
-            if let podSpec = object.podSpec {
+            // A patch's objects are fragments of objects defined elsewhere: no facts from them.
+            if let podSpec = object.podSpec, !isPatch {
                 result.facts.pods.append(PodFact(file: file, object: object, podSpec: podSpec))
             }
             if let secret = object.secret {
-                if let fact = SecretFact(file: file, object: object, secret: secret) { result.facts.secrets.append(fact) }
+                if !isPatch, let fact = SecretFact(file: file, object: object, secret: secret) { result.facts.secrets.append(fact) }
                 result.sensitiveLines += object.secretDataLines
             }
-            if let account = object.serviceAccount,
+            if let account = object.serviceAccount, !isPatch,
                 let fact = ServiceAccountFact(file: file, object: object, account: account)
             {
                 result.facts.serviceAccounts.append(fact)
@@ -227,21 +250,25 @@ public struct Linter: Sendable {
         let file = input.displayName
         let lines = SourceLines(input)
         resolveBlockIndentation(in: &result, lines: lines)
-        if summary.hints.mayContainTemplate, let marker = Self.templateMarker(summary, lines: lines) {
-            // One clear finding instead of whatever the parser made of the template.
-            result.diagnostics.removeAll()
-            result.facts = RunFacts()
-            result.suppressions.removeAll()
-            reportLoader(
-                UnrenderedTemplateRule.self,
-                "the file holds template markers ({{ ... }}); render it first and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
-                at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
+        if input.discovered, summary.error != nil || result.failure != nil, result.objects == 0, !Self.looksLikeManifest(lines) {
+            // Met while walking, not valid YAML, and nothing like a manifest (tsconfig.json with
+            // comments, a template of another tool): not pullcheck's business.
+            let reason = summary.error?.message ?? result.failure?.message ?? ""
+            result = FileResult()
+            result.notes.append(InputNote(file: file, reason: "not a Kubernetes manifest and not valid YAML (\(reason)); skipped"))
             return
         }
         if let error = summary.error {
             var position = error.position
             if position == nil, let offset = error.byteOffset { position = lines.position(ofByteOffset: offset) }
-            if let position {
+            if summary.hints.mayContainTemplate, let marker = Self.templateMarker(summary, lines: lines) {
+                // The template caused the failure: one clear finding instead of the parser's error.
+                let at = position.map { " (the YAML parser stops at line \($0.line), column \($0.column))" } ?? ""
+                reportLoader(
+                    UnrenderedTemplateRule.self,
+                    "this document is a template, not YAML: its {{ ... }} markers break the YAML structure\(at); render it and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
+                    at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
+            } else if let position {
                 reportLoader(YAMLSyntaxRule.self, error.message, at: SourceSpan(at: position), file: file, into: &result)
             } else {
                 result.failure = InputFailure(file: file, message: error.message)
@@ -273,21 +300,40 @@ public struct Linter: Sendable {
         }
     }
 
-    /// Where the file shows itself to be an unrendered template: a `{{` outside quotes that the
-    /// parser read as a plain scalar or a flow mapping, or, when the parse failed, the first `{{`
-    /// at or before the error that is not inside a quoted string or a block scalar (template text
-    /// as data, such as an Alertmanager template in a ConfigMap, is not a template marker).
-    static func templateMarker(_ summary: YAMLStreamSummary, lines: SourceLines) -> SourcePosition? {
-        if let marker = summary.unquotedTemplateMarker {
-            // A marker after the syntax error did not cause it.
-            if let errorAt = summary.error?.position, errorAt < marker { return nil }
-            return marker
+    /// Whether the text names an `apiVersion` and a `kind` somewhere, as every manifest does.
+    static func looksLikeManifest(_ lines: SourceLines) -> Bool {
+        var sawAPIVersion = false
+        var sawKind = false
+        _ = lines.forEachLine { _, bytes, _ in
+            if !sawAPIVersion, Self.contains(bytes, "apiVersion") { sawAPIVersion = true }
+            if !sawKind, Self.contains(bytes, "kind") { sawKind = true }
+            return !(sawAPIVersion && sawKind)
         }
+        return sawAPIVersion && sawKind
+    }
+
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard bytes.count >= count, let base = bytes.baseAddress else { return false }
+        let first = needle.utf8Start[0]
+        var offset = 0
+        while offset + count <= bytes.count, let hit = findByte(first, in: base + offset, count: bytes.count - count + 1 - offset) {
+            let index = offset + hit
+            if memoryEqual(base + index, needle.utf8Start, count) { return true }
+            offset = index + 1
+        }
+        return false
+    }
+
+    /// Where a document that failed to parse shows itself to be an unrendered template: the first
+    /// `{{` of the failed document, at or before the error, that is not inside a quoted string or a
+    /// block scalar (template text as data, such as an Alertmanager template in a ConfigMap, is not
+    /// a template marker).
+    static func templateMarker(_ summary: YAMLStreamSummary, lines: SourceLines) -> SourcePosition? {
         guard let error = summary.error else { return nil }
-        // Documents before the broken one parsed: their `{{` were plain (found above) or data.
         let from = summary.failedDocumentStart?.line ?? 1
         guard let marker = firstUnquotedTemplateMarker(lines, from: from, excluding: summary.templateInScalars) else { return nil }
-        if let errorAt = error.position, errorAt.line < marker.line { return nil }
+        if let errorAt = error.position, errorAt < marker { return nil }
         return marker
     }
 

@@ -13,6 +13,8 @@ public struct ScalarField: Sendable, Hashable {
     public let keySpan: SourceSpan
     /// The value's text was longer than pullcheck keeps in memory (over 1 MiB).
     public let isTruncated: Bool
+    /// The value is an unquoted `{{ ... }}` template expression (which YAML reads as a mapping).
+    public let isTemplateMapping: Bool
     /// The number of Unicode scalars (characters) in `value`.
     public let characterCount: Int
 
@@ -40,6 +42,17 @@ public struct ScalarField: Sendable, Hashable {
     /// Whether the value is null or an empty string.
     public var isEmptyOrNull: Bool { isNull || (!isCollection && value.isEmpty) }
 
+    /// The placeholder another tool fills in (`{{ }}`, `${VAR}`, `<name>`, `ko://`), if the value is one.
+    public var placeholder: ImageReferenceError? {
+        if isTemplateMapping {
+            return ImageReferenceError(
+                category: .invalidFormat, message: "an unquoted template expression ({{ ... }}) must be rendered first", offset: 0,
+                length: 0, isPlaceholder: true)
+        }
+        guard !isCollection, !isNull, style != nil else { return nil }
+        return ImageReference.placeholder(in: value)
+    }
+
     /// What Kubernetes' YAML decoder (YAML 1.1 rules) makes of an unquoted value that is not a
     /// string: "a boolean" for `true`, `yes`, `on`..., "a number" for `1.0`, `0x1F`...; nil for strings.
     public var nonStringType: String? {
@@ -59,6 +72,7 @@ public struct ScalarField: Sendable, Hashable {
         style = document.scalarStyle(node)
         value = isCollection || isNull ? "" : (document.string(node) ?? "")
         isTruncated = document.isTruncated(node)
+        isTemplateMapping = isCollection && document.isTemplateMapping(node)
         characterCount = value.unicodeScalars.count
     }
 
@@ -71,10 +85,14 @@ public struct ScalarField: Sendable, Hashable {
 
 /// A reference by name to another object (an `imagePullSecrets` item, a ServiceAccount).
 public struct NameReference: Sendable, Hashable {
-    /// nil when the item has no usable `name`.
+    /// nil when the item has no usable `name` (or a placeholder for one).
     public let name: String?
     /// Where the name is written (or the item, when the name is missing).
     public let span: SourceSpan
+    /// The name is a placeholder another tool fills in; `name` is then nil.
+    public var placeholder: ImageReferenceError? = nil
+    /// The placeholder's text as written.
+    public var placeholderText: String? = nil
 }
 
 extension YAMLDocument {
@@ -82,10 +100,16 @@ extension YAMLDocument {
     func nameReferences(_ sequence: NodeID?) -> [NameReference] {
         guard let sequence, kind(sequence) == .sequence else { return [] }
         return items(sequence).map { item in
-            if kind(item) == .mapping, let entry = entry("name", in: item), kind(entry.value) == .scalar,
-                let name = nonNullString(entry.value), !name.isEmpty
-            {
-                return NameReference(name: name, span: span(entry.value))
+            if kind(item) == .mapping, let entry = entry("name", in: item) {
+                let field = ScalarField(document: self, key: entry.key, value: entry.value)
+                if let placeholder = field.placeholder {
+                    let span = field.isCollection ? field.span : field.span(ofCharacters: placeholder.offset..<(placeholder.offset + placeholder.length))
+                    return NameReference(
+                        name: nil, span: span, placeholder: placeholder, placeholderText: field.isCollection ? "{{ ... }}" : field.value)
+                }
+                if !field.isCollection, !field.isEmptyOrNull {
+                    return NameReference(name: field.value, span: field.span)
+                }
             }
             return NameReference(name: nil, span: span(item))
         }

@@ -32,6 +32,11 @@ struct TextReporter: Reporter {
                     out += style.severity(row.severity) + "\n"
                 }
             }
+            if !report.notes.isEmpty {
+                if !out.isEmpty { out += "\n" }
+                out += "Skipped \(plural(report.notes.count, "path")):\n"
+                for note in report.notes { out += "  " + displayText(note.file) + ": " + displayText(note.reason) + "\n" }
+            }
         }
         if !context.quiet {
             if !report.diagnostics.isEmpty || context.statistics { out += "\n" }

@@ -131,6 +131,16 @@ struct ObjectRuleContext {
     var ruleID = ""
     var severity = Severity.error
     var diagnostics: [Diagnostic] = []
+    /// Images whose tag or name a kustomization including this file sets, by image name.
+    var imageOverrides: [String: ImageOverride] = [:]
+    /// The object is a kustomize patch: a fragment, whose containers may leave out their image.
+    var isPatch = false
+
+    /// What kustomizations do to an image of this file.
+    func override(for image: String) -> ImageOverride? {
+        guard !imageOverrides.isEmpty else { return nil }
+        return imageOverrides[Kustomization.imageName(image)]
+    }
 
     mutating func report(
         _ message: String, at span: SourceSpan, container: Container? = nil, blockIndentation: BlockIndentation? = nil

@@ -25,6 +25,7 @@ public enum RuleRegistry {
         MissingTagRule.self,
         RegistryTypoRule.self,
         TagTypoRule.self,
+        TemplatedValueRule.self,
     ]
 
     /// Rules that look across the objects of a run.

@@ -111,6 +111,15 @@ public struct YAMLDocument: Sendable {
         return YAMLScalarStyle(rawValue: r.style)
     }
 
+    /// Whether the node is what an unquoted `{{ expression }}` parses as: a flow mapping whose first
+    /// key is another flow mapping that starts one column later.
+    public func isTemplateMapping(_ id: NodeID) -> Bool {
+        let r = nodes[Int(resolve(id).index)]
+        guard r.kind == .mapping, r.style == 1, r.b > 0, r.a >= 0, Int(r.a) < nodes.count else { return false }
+        let first = nodes[Int(r.a)]
+        return first.kind == .mapping && first.style == 1 && first.startLine == r.startLine && first.startColumn == r.startColumn + 1
+    }
+
     public func isFlowCollection(_ id: NodeID) -> Bool {
         let r = nodes[Int(resolve(id).index)]
         return r.kind != .scalar && r.style == 1

@@ -42,8 +42,6 @@ struct YAMLStreamSummary: Sendable {
     var error: YAMLStreamError?
     var hints = ContentHints()
     var compositionProblems: [YAMLCompositionProblem] = []
-    /// First `{{` outside quotes (a plain scalar or a flow mapping opened by `{{`).
-    var unquotedTemplateMarker: SourcePosition?
     /// Scalars whose text contains `pullcheck:ignore`: a comment-like text inside them is not a comment.
     var pragmaLikeScalars: [SourceSpan] = []
     /// Quoted and block scalars whose text contains `{{` in the document that failed to parse:
@@ -368,35 +366,19 @@ private struct DocumentBuilder {
     ) {
         // Plain scalars cannot hold a comment-like ` # pullcheck:ignore` (` #` would end them),
         // so only quoted and block scalars are searched for pragma text. Template text inside
-        // quoted and block scalars matters only in a document that failed to parse.
-        let lookForTemplate = hints.mayContainTemplate && (summary.unquotedTemplateMarker == nil || failed)
+        // quoted and block scalars matters only in a document that failed to parse (where it tells
+        // data from template markers).
+        let lookForTemplate = hints.mayContainTemplate && failed
         guard lookForTemplate || hints.mayContainPragma else { return }
         let plain = YAMLScalarStyle.plain.rawValue
         for index in 0..<document.nodes.count {
             let record = document.nodes[index]
-            if record.kind == .scalar {
-                if record.style == plain {
-                    if lookForTemplate, summary.unquotedTemplateMarker == nil, contains(document, record, "{{") {
-                        summary.unquotedTemplateMarker = document.ownSpan(NodeID(index)).start
-                    }
-                    continue
-                }
-                if failed, lookForTemplate, contains(document, record, "{{") {
-                    summary.templateInScalars.append(document.ownSpan(NodeID(index)))
-                }
-                if hints.mayContainPragma, contains(document, record, "pullcheck:ignore") {
-                    summary.pragmaLikeScalars.append(document.ownSpan(NodeID(index)))
-                }
-            } else if record.kind == .mapping, lookForTemplate, summary.unquotedTemplateMarker == nil, record.style == 1,
-                record.b > 0, record.a >= 0
-            {
-                // `{{` opens a flow mapping whose first key is another flow mapping, one column on.
-                let first = document.nodes[Int(record.a)]
-                if first.kind == .mapping, first.style == 1, first.startLine == record.startLine,
-                    first.startColumn == record.startColumn + 1
-                {
-                    summary.unquotedTemplateMarker = document.ownSpan(NodeID(index)).start
-                }
+            guard record.kind == .scalar, record.style != plain else { continue }
+            if lookForTemplate, contains(document, record, "{{") {
+                summary.templateInScalars.append(document.ownSpan(NodeID(index)))
+            }
+            if hints.mayContainPragma, contains(document, record, "pullcheck:ignore") {
+                summary.pragmaLikeScalars.append(document.ownSpan(NodeID(index)))
             }
         }
     }

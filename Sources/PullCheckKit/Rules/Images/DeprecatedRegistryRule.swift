@@ -69,7 +69,8 @@ struct DeprecatedRegistryRule: ObjectRule {
         guard let pod = object.podSpec else { return }
         for container in pod.containers {
             guard let reference = container.validReference, let image = container.image,
-                let retirement = KnownRegistries.retirement(for: reference)
+                let retirement = KnownRegistries.retirement(for: reference),
+                context.override(for: image.value)?.setsName != true  // a kustomization replaces the name
             else { continue }
             if retirement.state == .frozen && reference.digest != nil { continue }
             let span = reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.span(ofCharacters: reference.pathRange)

@@ -12,9 +12,9 @@ struct InvalidImageRefRule: ObjectRule {
             an optional digest (`sha256`, `sha384` or `sha512` with exactly 64, 96 or 128 lowercase hex \
             digits). The finding points at the character where the reference goes wrong and says why: \
             uppercase in the repository (`Nginx:1.0`), a URL scheme (`https://registry/app`), a short or \
-            uppercase digest, an empty tag (`nginx:`), a leading or trailing space, and unexpanded \
-            placeholders such as `${IMAGE}`, `<image>`, `{{ .Values.image }}` or `ko://...` (resolved \
-            by a build tool that did not run). `pullcheck inspect-image <reference>` explains one reference.
+            uppercase digest, an empty tag (`nginx:`), a leading or trailing space. Placeholders such as `${IMAGE}`, \
+            `<image>`, `{{ .Values.image }}` or `ko://...` are left to `templated-value`. \
+            `pullcheck inspect-image <reference>` explains one reference.
             """,
         rationale: """
             The API server does not parse image references: the object is accepted, the pod is \
@@ -59,7 +59,7 @@ struct InvalidImageRefRule: ObjectRule {
                     spec:
                       containers:
                         - name: migrate
-                          image: ↓${MIGRATE_IMAGE}
+                          image: ↓Migrate:1.0
                       initContainers:
                         - name: wait
                           image: "busybox:1.36↓ "
@@ -105,8 +105,7 @@ struct InvalidImageRefRule: ObjectRule {
                 """),
         ],
         exceptions: """
-            None for a real manifest. If a pipeline substitutes a placeholder after pullcheck runs, \
-            lint the rendered output instead, or exclude the template files.
+            None for a real manifest.
             """,
         references: [
             .init("Kubernetes: container images", "https://kubernetes.io/docs/concepts/containers/images/"),
@@ -117,7 +116,8 @@ struct InvalidImageRefRule: ObjectRule {
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
         guard let pod = object.podSpec else { return }
         for container in pod.containers {
-            guard let image = container.image else { continue }
+            // Placeholders are templated-value's.
+            guard let image = container.image, !image.isTemplateMapping else { continue }
             if image.isCollection {
                 context.report(
                     "\(container.displayName) has an image that is a \(image.style == nil ? "mapping or list" : "value") instead of a string; the API server rejects it",
@@ -130,7 +130,7 @@ struct InvalidImageRefRule: ObjectRule {
                     at: image.span, container: container)
                 continue
             }
-            guard case .failure(let error) = container.reference else { continue }
+            guard case .failure(let error) = container.reference, !error.isPlaceholder else { continue }
             var message = "\(container.displayName) image \"\(displayText(image.value, limit: 120))\": \(error.message)"
             if error.category == .invalidFormat, Self.hasEdgeWhitespace(image.value) {
                 message += object.kind == "Pod"

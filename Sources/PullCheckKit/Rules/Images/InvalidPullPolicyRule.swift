@@ -49,7 +49,9 @@ struct InvalidPullPolicyRule: ObjectRule {
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
         guard let pod = object.podSpec else { return }
         for container in pod.containers {
-            guard let policy = container.imagePullPolicy, !policy.isEmptyOrNull, !Self.valid.contains(policy.value) else { continue }
+            guard let policy = container.imagePullPolicy, !policy.isEmptyOrNull, !Self.valid.contains(policy.value),
+                policy.placeholder == nil  // templated-value's
+            else { continue }
             if let type = policy.nonStringType {
                 context.report(
                     "\(container.displayName) has imagePullPolicy \(policy.value), which YAML reads as \(type), not a string; the API server rejects it (Always, IfNotPresent or Never)",

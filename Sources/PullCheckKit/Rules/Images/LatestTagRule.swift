@@ -73,7 +73,9 @@ struct LatestTagRule: ObjectRule {
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
         guard let pod = object.podSpec else { return }
         for container in pod.containers {
-            guard let reference = container.validReference, reference.tag == "latest", let image = container.image else { continue }
+            guard let reference = container.validReference, reference.tag == "latest", let image = container.image,
+                context.override(for: image.value)?.setsTag != true  // a kustomization sets the tag
+            else { continue }
             let span = reference.tagRange.map { image.span(ofCharacters: $0) } ?? image.span
             if reference.digest == nil {
                 context.report(

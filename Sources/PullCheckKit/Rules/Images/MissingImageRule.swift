@@ -66,7 +66,8 @@ struct MissingImageRule: ObjectRule {
                 guard !image.isCollection, image.isEmptyOrNull else { continue }
                 context.report(
                     "\(container.displayName) has an empty image; there is nothing to pull", at: image.span, container: container)
-            } else {
+            } else if !context.isPatch {
+                // A kustomize patch names a container to change some of its fields.
                 context.report(
                     "\(container.displayName) has no image; there is nothing to pull",
                     at: SourceSpan(at: container.span.start), container: container)

@@ -54,6 +54,8 @@ struct MissingTagRule: ObjectRule {
             guard let reference = container.validReference, reference.tag == nil, reference.digest == nil,
                 let image = container.image
             else { continue }
+            // A kustomization that includes this file sets the tag (its own entry is checked there).
+            if let override = context.override(for: image.value), override.setsTag || override.setsLatest { continue }
             context.report(
                 "\(container.displayName) image \"\(image.value)\" has no tag, so kubelet pulls \(reference.pullReference); pin a version tag or a digest",
                 at: image.contentSpan, container: container)

@@ -65,7 +65,8 @@ struct RegistryTypoRule: ObjectRule {
         guard let pod = object.podSpec else { return }
         for container in pod.containers {
             guard let reference = container.validReference, let domainRange = reference.domainRange, let image = container.image,
-                let explanation = KnownRegistries.typoExplanation(for: reference, configuration: context.configuration)
+                let explanation = KnownRegistries.typoExplanation(for: reference, configuration: context.configuration),
+                context.override(for: image.value)?.setsName != true  // a kustomization replaces the name
             else { continue }
             context.report(
                 "\(container.displayName) image \"\(image.value)\": \(explanation)", at: image.span(ofCharacters: domainRange),

@@ -4,23 +4,26 @@ struct UnrenderedTemplateRule: Rule {
         id: "unrendered-template",
         name: "Unrendered Template",
         severity: .error,
-        summary: "The file holds template markers (`{{ ... }}`) and must be rendered before it is linted.",
+        summary: "The file does not parse as YAML because of template markers (`{{ ... }}`): it must be rendered before it is linted.",
         details: """
-            A Helm chart's `templates/` or a Go-template manifest is not YAML until it is rendered: \
-            `{{ .Values.image }}` outside quotes either breaks the YAML syntax or reads as a nested \
-            flow mapping. pullcheck reports one finding at the first marker instead of whatever the \
-            parser would make of it. Markers inside quoted strings are left alone: tools such as \
-            Argo Workflows keep `"{{inputs.parameters.x}}"` in valid manifests on purpose.
+            A Helm chart template or a Go-template manifest is often not YAML until it is rendered: \
+            `{{- if .Values.enabled }}` on a line of its own, or `{{ toYaml .Values.resources | nindent 12 }}`, \
+            break the YAML structure. When a document fails to parse and a `{{` outside quotes comes \
+            at or before the syntax error, pullcheck reports this rule at that marker instead of the \
+            parser's error; the documents of the stream before the broken one are still linted. \
+            A file that parses is always linted: `{{ }}` in a field pullcheck checks is \
+            `templated-value`'s, and in any other string (alert texts, Argo parameters, \
+            ApplicationSet paths) it is not pullcheck's business. In directory runs, the \
+            `templates/` folders of Helm charts (folders with a `Chart.yaml`) are never linted as raw YAML.
             """,
         rationale: """
-            Linting the template itself gives misleading results. The rendered output is what \
-            kubelet will pull, so lint that. Any input with this finding makes pullcheck exit with status 2.
+            Linting the template itself gives misleading results: the rendered output is what \
+            kubelet will pull, so lint that.
             """,
         fix: """
-            Render the chart and lint the output through standard input: \
-            `helm template my-release ./chart | pullcheck -`, or \
-            `kustomize build overlays/prod | pullcheck -`. Exclude template folders from \
-            directory runs with `exclude: ["charts/**/templates/**"]` in `.pullcheck.yaml`.
+            Render and lint the output through standard input: \
+            `helm template my-release ./chart | pullcheck -`. Template files outside a chart can be \
+            left out with `exclude:` in `.pullcheck.yaml`.
             """,
         triggeringExamples: [
             Example("""
@@ -33,7 +36,9 @@ struct UnrenderedTemplateRule: Rule {
                     spec:
                       containers:
                         - name: web
-                          image: ↓{{ .Values.image }}
+                          image: nginx:1.27
+                          resources:
+                            ↓{{- toYaml .Values.resources | nindent 12 }}
                 """),
             Example("""
                 apiVersion: v1
@@ -49,6 +54,29 @@ struct UnrenderedTemplateRule: Rule {
         nonTriggeringExamples: [
             Example("""
                 apiVersion: argoproj.io/v1alpha1
+                kind: ApplicationSet
+                metadata:
+                  name: clusters
+                spec:
+                  template:
+                    metadata:
+                      name: "{{.cluster}}-apps"
+                    spec:
+                      source:
+                        path: apps/{{.cluster}}
+                """),
+            Example("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                spec:
+                  containers:
+                    - name: web
+                      image: {{ .Values.image }}
+                """, excludeFromDocumentation: true),
+            Example("""
+                apiVersion: argoproj.io/v1alpha1
                 kind: Workflow
                 metadata:
                   name: hello
@@ -61,10 +89,12 @@ struct UnrenderedTemplateRule: Rule {
                         args: ["{{inputs.parameters.message}}"]
                 """)
         ],
-        exceptions: "None; lint the rendered output instead. The rule cannot be disabled.",
+        exceptions: """
+            Where templates live outside a chart folder on purpose, exclude them (`exclude: ["deploy/templates/**"]`), \
+            disable the rule, or suppress it on the marker's line with `# pullcheck:ignore unrendered-template`.
+            """,
         references: [
             .init("helm template", "https://helm.sh/docs/helm/helm_template/"),
             .init("kustomize build", "https://kubectl.docs.kubernetes.io/references/kustomize/cmd/build/"),
-        ],
-        isInputError: true)
+        ])
 }

@@ -1,0 +1,101 @@
+/// Relates inputs to the kustomizations around them: which files are kustomizations, which
+/// are patches, and which images a kustomization that includes a file retags.
+enum ProjectLayout {
+    /// The folder holding `.git` at or above `path` (absolute), if any.
+    static func repositoryRoot(containing path: String) -> String? {
+        var current = path
+        while true {
+            if case .success = FileStatus.of(ProjectPath.join(current, ".git")) { return current }
+            if current == "/" || current == "." { return nil }
+            current = ProjectPath.directory(of: current)
+        }
+    }
+
+    /// Sets `role` and `imageOverrides` of the inputs from the kustomizations among them, those in
+    /// the folders above them, and those these build on.
+    static func assign(_ inputs: inout [LintInput], walkedRoots: [String], collector: InputCollector) {
+        var locations: [String?] = []
+        var kustomizations: [String: Kustomization] = [:]
+        var pending: [String] = []
+        var checkedFolders = Set<String>()
+        let boundary = repositoryRoot(containing: collector.workingDirectory)
+
+        func findKustomization(in folder: String) {
+            guard checkedFolders.insert(folder).inserted else { return }
+            for name in Kustomization.fileNames.sorted() {
+                let candidate = ProjectPath.join(folder, name)
+                if case .success(let status) = FileStatus.of(candidate), !status.isDirectory {
+                    pending.append(candidate)
+                    return
+                }
+            }
+        }
+
+        for input in inputs {
+            let location: String?
+            switch input.content {
+            case .file(let path): location = collector.absolute(path)
+            case .bytes: location = input.displayName == "<stdin>" ? nil : collector.absolute(input.displayName)
+            }
+            locations.append(location)
+            guard let location else { continue }
+            if Kustomization.isKustomizationFile(location) { pending.append(location) }
+            // Kustomizations in the folders above (an overlay's patches sit beside or below it).
+            for folder in ProjectPath.ancestors(of: location) {
+                findKustomization(in: folder)
+                if folder == boundary || folder == collector.workingDirectory { break }
+            }
+        }
+        // A run that does not walk the whole project (a hook's file list, an editor's buffer, one
+        // folder) still sees the project's kustomizations: an overlay elsewhere may set a base's tag.
+        if collector.projectContext, let root = collector.projectRoot, !inputs.isEmpty,
+            !walkedRoots.contains(where: { ProjectPath.relative(root, to: $0) != nil })
+        {
+            pending += collector.kustomizationFiles(under: root)
+        }
+        // Load them, and the ones they build on, once each.
+        while let path = pending.popLast() {
+            guard kustomizations[path] == nil, kustomizations.count < 10_000, let kustomization = Kustomization.read(path) else { continue }
+            kustomizations[path] = kustomization
+            for resource in kustomization.resources {
+                if case .success(let status) = FileStatus.of(resource), status.isDirectory { findKustomization(in: resource) }
+            }
+        }
+        guard !kustomizations.isEmpty else { return }
+
+        let patches = Set(kustomizations.values.flatMap(\.patches))
+        // The images each kustomization retags apply to every file it includes, transitively.
+        var overrides: [String: [String: ImageOverride]] = [:]
+        for kustomization in kustomizations.values where !kustomization.images.isEmpty {
+            var stack = [kustomization.path]
+            var visited = Set<String>()
+            while let current = stack.popLast() {
+                guard visited.insert(current).inserted, let included = kustomizations[current] else { continue }
+                for resource in included.resources + included.patches {
+                    if let nested = Kustomization.fileNames.lazy.map({ ProjectPath.join(resource, $0) }).first(where: { kustomizations[$0] != nil }) {
+                        stack.append(nested)
+                        continue
+                    }
+                    for entry in kustomization.images {
+                        var override = overrides[resource]?[entry.name] ?? ImageOverride()
+                        if entry.setsTag {
+                            if entry.setsLatest { override.setsLatest = true } else { override.setsTag = true }
+                        }
+                        if entry.newName?.isEmpty == false { override.setsName = true }
+                        if override.by.isEmpty { override.by = kustomization.path }
+                        overrides[resource, default: [:]][entry.name] = override
+                    }
+                }
+            }
+        }
+        for index in inputs.indices {
+            guard let location = locations[index] else { continue }
+            if kustomizations[location] != nil {
+                inputs[index].role = .kustomization
+            } else if patches.contains(location), case .manifest = inputs[index].role {
+                inputs[index].role = .kustomizePatch
+            }
+            if let found = overrides[location] { inputs[index].imageOverrides = found }
+        }
+    }
+}

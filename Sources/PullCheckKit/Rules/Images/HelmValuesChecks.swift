@@ -1,0 +1,127 @@
+/// A Helm chart's values file, checked by the conventions charts use for images: a mapping with
+/// a `repository` (and `registry`, `tag`, `digest`, `pullPolicy`) at any depth, `global.imageRegistry`,
+/// and a plain string under an `image` key.
+struct HelmValuesChecks {
+    let configuration: Configuration
+    let file: String
+    let chart: HelmChart
+
+    /// Values nest a few levels; this bounds the walk on hostile input.
+    static let maxDepth = 64
+
+    func check(_ document: YAMLDocument, root: NodeID) -> [Diagnostic] {
+        guard document.kind(root) == .mapping else { return [] }
+        var checks = ComposedImageChecks(configuration: configuration, file: file)
+        var globalRegistry: ScalarField?
+        if let global = document.value("global", in: root), document.kind(global) == .mapping,
+            let field = ScalarField.read("imageRegistry", in: global, of: document), !field.isEmptyOrNull, !field.isCollection
+        {
+            globalRegistry = field
+        }
+        // (node, path, depth)
+        var stack: [(NodeID, String, Int)] = [(root, "", 0)]
+        while let (node, path, depth) = stack.popLast() {
+            guard depth < Self.maxDepth else { continue }
+            switch document.kind(node) {
+            case .mapping:
+                if isImageMapping(document, node, path: path) {
+                    checkMapping(document, node, path: path, globalRegistry: globalRegistry, into: &checks)
+                    continue
+                }
+                for (key, value) in document.entries(node).reversed() {
+                    guard let name = document.string(key) else { continue }
+                    let childPath = path.isEmpty ? name : path + "." + name
+                    if name == "image", document.kind(value) == .scalar {
+                        let field = ScalarField(document: document, key: key, value: value)
+                        if !field.isEmptyOrNull, field.nonStringType == nil {
+                            checkString(field, path: childPath, mapping: node, document: document, into: &checks)
+                        }
+                        continue
+                    }
+                    stack.append((value, childPath, depth + 1))
+                }
+            case .sequence:
+                for (index, item) in document.items(node).enumerated().reversed() {
+                    stack.append((item, "\(path)[\(index)]", depth + 1))
+                }
+            default:
+                continue
+            }
+        }
+        return checks.diagnostics
+    }
+
+    /// `{repository: ..., tag: ...}` under a key that names an image, or with image-like siblings.
+    private func isImageMapping(_ document: YAMLDocument, _ node: NodeID, path: String) -> Bool {
+        guard let repository = document.value("repository", in: node), document.kind(repository) == .scalar else { return false }
+        let key = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        if key.contains("image") { return true }
+        return ["tag", "registry", "digest", "pullPolicy"].contains { name in
+            document.entries(node).contains { document.string($0.key) == name }
+        }
+    }
+
+    private func checkMapping(
+        _ document: YAMLDocument, _ node: NodeID, path: String, globalRegistry: ScalarField?, into checks: inout ComposedImageChecks
+    ) {
+        func field(_ key: StaticString) -> ScalarField? {
+            guard let field = ScalarField.read(key, in: node, of: document), !field.isCollection, !field.isEmptyOrNull else { return nil }
+            return field
+        }
+        guard let repository = field("repository"), repository.nonStringType == nil else { return }
+        let registry = globalRegistry ?? field("registry")
+        let digest = field("digest")
+        let tagField = ScalarField.read("tag", in: node, of: document)
+        let tag = tagField.flatMap { $0.isEmptyOrNull || $0.isCollection ? nil : $0 }
+        let what = "values \(path.isEmpty ? "image" : path)"
+        var image = ComposedImage()
+        if let registry {
+            image.append(registry)
+            image.append("/")
+        }
+        image.append(repository)
+        var tagNote = ""
+        var tagHint = ""
+        if let digest {
+            image.append("@")
+            image.append(digest)
+        } else if let tag {
+            if tag.nonStringType == "a number" {
+                checks.report(
+                    InvalidImageRefRule.self,
+                    "\(what).tag is \(tag.value), which YAML reads as a number: Helm renders it as the number's shortest form (1.10 becomes 1.1); quote it: tag: \"\(tag.value)\"",
+                    at: tag.span, image: nil)
+                return
+            }
+            image.append(":")
+            image.append(tag)
+        } else if chart.templatesUseAppVersion, let appVersion = chart.appVersion, !appVersion.isEmpty {
+            // The common `{{ .Values.image.tag | default .Chart.AppVersion }}`.
+            let anchor = tagField?.span ?? repository.span
+            var appImage = image
+            appImage.append(":" + appVersion)
+            if appVersion == "latest" {
+                checks.report(
+                    LatestTagRule.self,
+                    "\(what).tag is empty, so the chart's appVersion \"latest\" is used: the mutable tag latest; set a version tag",
+                    at: anchor, image: appImage.text)
+            }
+            return
+        } else {
+            tagHint = chart.appVersion == nil ? "" : " (the chart's templates do not fall back to .Chart.AppVersion)"
+            tagNote = ""
+        }
+        checks.check(
+            image, what: what, anchor: document.span(node), tagHint: tagHint, tagField: tagField, tagNote: tagNote,
+            pullPolicy: field("pullPolicy"))
+    }
+
+    private func checkString(
+        _ field: ScalarField, path: String, mapping: NodeID, document: YAMLDocument, into checks: inout ComposedImageChecks
+    ) {
+        var image = ComposedImage()
+        image.append(field)
+        let policy = ScalarField.read("imagePullPolicy", in: mapping, of: document) ?? ScalarField.read("pullPolicy", in: mapping, of: document)
+        checks.check(image, what: "values \(path)", anchor: field.span, pullPolicy: policy)
+    }
+}

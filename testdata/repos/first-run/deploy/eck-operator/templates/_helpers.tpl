@@ -1,0 +1,1 @@
+{{- define "eck-operator.fullname" -}}{{ .Release.Name }}{{- end }}
