@@ -69,15 +69,8 @@ struct PreCommitTests {
         defer { try? FileManager.default.removeItem(atPath: repository) }
         _ = try git(["init", "-q"], in: repository)
         try FileManager.default.createDirectory(atPath: repository + "/k8s", withIntermediateDirectories: true)
-        try write(
-            """
-            repos:
-              - repo: \(packageRoot)
-                rev: \(head)
-                hooks:
-                  - id: \(hook)
-
-            """, to: repository + "/.pre-commit-config.yaml")
+        // The README's own snippet, pointed at this repository, pinned by the README's command.
+        try write(try Self.readmeSnippet(hook: hook), to: repository + "/.pre-commit-config.yaml")
         try write(Self.pod, to: repository + "/k8s/web.yaml")
         try write(Self.secret(registry: "other.example.com"), to: repository + "/k8s/regcred.yaml")
         _ = try git(["add", "-A"], in: repository)
@@ -85,6 +78,12 @@ struct PreCommitTests {
         var environment = ["PRE_COMMIT_HOME": Self.cache]
         if let extraPath { environment["PATH"] = extraPath + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") }
         let preCommit = E2E.venv + "/bin/pre-commit"
+
+        let update = try run(preCommit, ["autoupdate", "--bleeding-edge", "--freeze"], environment: environment, directory: repository)
+        #expect(update.status == 0, "\(update.output)\(update.error)")
+        let pinned = try String(contentsOfFile: repository + "/.pre-commit-config.yaml", encoding: .utf8)
+        #expect(pinned.contains("rev: \(head)"), "autoupdate did not pin HEAD:\n\(pinned)")
+        _ = try git(["add", "-A"], in: repository)
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -108,6 +107,20 @@ struct PreCommitTests {
         #expect(passing.status == 0, "pre-commit should pass once the manifests are fixed:\n\(passing.output)\(passing.error)")
         #expect(passing.output.contains("Passed"), "\(passing.output)")
         print("pre-commit hook \(hook) at \(head.prefix(12)): first run \(firstRun), second run \(secondRun)")
+    }
+
+    /// The `.pre-commit-config.yaml` block of the README, with this checkout as the repository.
+    static func readmeSnippet(hook: String) throws -> String {
+        let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
+        guard let start = readme.range(of: "```yaml\n# .pre-commit-config.yaml\n"),
+            let end = readme.range(of: "```", range: start.upperBound..<readme.endIndex)
+        else { throw E2EError("README.md has no .pre-commit-config.yaml block") }
+        let snippet = String(readme[start.upperBound..<end.lowerBound])
+        guard snippet.contains("https://github.com/pullcheck/pullcheck"), snippet.contains("- id: pullcheck ") else {
+            throw E2EError("the README's pre-commit block changed shape:\n\(snippet)")
+        }
+        return snippet.replacingOccurrences(of: "https://github.com/pullcheck/pullcheck", with: packageRoot)
+            .replacingOccurrences(of: "- id: pullcheck ", with: "- id: \(hook) ")
     }
 
     func git(_ arguments: [String], in directory: String) throws -> String {

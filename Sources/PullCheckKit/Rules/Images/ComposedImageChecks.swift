@@ -23,6 +23,11 @@ struct ComposedImage {
         parts.append(Part(field: field, range: start..<count))
     }
 
+    /// The whole value of the field holding the character at `offset`.
+    func fieldSpan(containing offset: Int) -> SourceSpan? {
+        (parts.first { $0.range.contains(offset) } ?? parts.last)?.field.contentSpan
+    }
+
     /// The field holding the character at `offset` and the span of `range` inside it.
     func span(ofCharacters range: Range<Int>) -> SourceSpan? {
         guard let part = parts.first(where: { $0.range.contains(range.lowerBound) }) ?? parts.last(where: { $0.range.lowerBound <= range.lowerBound })
@@ -88,7 +93,7 @@ struct ComposedImageChecks {
                     report(
                         MissingTagRule.self,
                         "\(what) makes the image \"\(shown)\" with no tag, so kubelet pulls \(reference.pullReference)\(tagHint); pin a version tag or a digest",
-                        at: tagField?.span ?? image.span(ofCharacters: reference.pathRange) ?? anchor, image: image.text)
+                        at: tagField?.span ?? image.fieldSpan(containing: reference.pathRange.lowerBound) ?? anchor, image: image.text)
                 }
             }
             if let retirement = KnownRegistries.retirement(for: reference), !(retirement.state == .frozen && reference.digest != nil) {

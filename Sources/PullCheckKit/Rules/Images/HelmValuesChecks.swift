@@ -1,6 +1,6 @@
 /// A Helm chart's values file, checked by the conventions charts use for images: a mapping with
 /// a `repository` (and `registry`, `tag`, `digest`, `pullPolicy`) at any depth, `global.imageRegistry`,
-/// and a plain string under an `image` key.
+/// and a plain string under a key named `image` or ending in `Image` (`containerImage`).
 struct HelmValuesChecks {
     let configuration: Configuration
     let file: String
@@ -31,7 +31,7 @@ struct HelmValuesChecks {
                 for (key, value) in document.entries(node).reversed() {
                     guard let name = document.string(key) else { continue }
                     let childPath = path.isEmpty ? name : path + "." + name
-                    if name == "image", document.kind(value) == .scalar {
+                    if name.lowercased().hasSuffix("image"), document.kind(value) == .scalar {
                         let field = ScalarField(document: document, key: key, value: value)
                         if !field.isEmptyOrNull, field.nonStringType == nil {
                             checkString(field, path: childPath, mapping: node, document: document, into: &checks)
