@@ -50,7 +50,7 @@ struct RuleFixture: CustomTestStringConvertible, Sendable {
     var configurationPath: String { "\(Self.directory)/\(ruleID)/\(Self.configurationName)" }
 
     var arguments: [String] {
-        var arguments = ["--quiet", "--no-config", "--color", "never"]
+        var arguments = ["--quiet", "--no-config", "--no-project-context", "--color", "never"]
         if hasConfiguration { arguments += ["--config", configurationPath] }
         return arguments + [manifestPath]
     }

@@ -53,7 +53,7 @@ struct ReporterGoldenTests {
     func golden(_ testCase: Case, _ format: OutputFormat) throws {
         var input = ""
         if let stdin = testCase.stdin { input = try Self.read(packageRoot + "/" + stdin) }
-        let run = runCLI(["--no-config", "--format", format.rawValue] + testCase.arguments, stdin: input)
+        let run = runCLI(["--no-config", "--no-project-context", "--format", format.rawValue] + testCase.arguments, stdin: input)
         #expect(run.status == testCase.status)
         #expect(run.error == (format == .text ? testCase.textError : ""))
 

@@ -39,6 +39,12 @@ struct ConfigCommand {
         lines.append(Line("immutable-tags: " + list(patterns(configuration.immutableTags)), origin(configuration, "immutable-tags")))
         lines.append(Line("external-secrets: " + list(configuration.externalSecrets), origin(configuration, "external-secrets")))
         lines.append(Line("exclude: " + list(configuration.exclude), origin(configuration, "exclude")))
+        let admission = configuration.admissionPullSecrets.sorted { $0.key < $1.key }
+            .map { quoted($0.key) + ": " + list($0.value) }
+        lines.append(
+            Line(
+                "admission-pull-secrets: " + (admission.isEmpty ? "{}" : "{" + admission.joined(separator: ", ") + "}"),
+                origin(configuration, "admission-pull-secrets")))
         lines.append(Line("registries:", "configured lists are checked first: private, node-authenticated, public"))
         lines.append(Line("  private: " + list(registries.privateHosts.map(\.text)), origin(configuration, "registries.private")))
         lines.append(
@@ -48,7 +54,8 @@ struct ConfigCommand {
         lines.append(Line("  public: " + list(registries.publicHosts.map(\.text)), origin(configuration, "registries.public")))
         lines.append(Line("  # built in, node-authenticated: " + list(RegistrySettings.defaultNodeAuthenticated), ""))
         lines.append(Line("  # built in, public: " + list(RegistrySettings.defaultPublic), ""))
-        lines.append(Line("  # any other registry is private", ""))
+        lines.append(Line("  # any other registry: private on the project's evidence (a Secret with a credential for it,", ""))
+        lines.append(Line("  # other pods pulling from it with pull secrets), else unknown (missing-pull-secret warns)", ""))
         lines.append(Line("rules:", ""))
         for description in RuleRegistry.descriptions {
             let value = configuration.isEnabled(description) ? configuration.severity(description).rawValue : "off"

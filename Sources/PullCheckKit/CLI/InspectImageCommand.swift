@@ -69,8 +69,8 @@ struct InspectImageCommand {
                     input: input, valid: true, error: nil, message: nil, domain: reference.domain, path: reference.path,
                     tag: reference.tag, digest: reference.digest?.description, normalized: reference.normalizedName,
                     defaultPullPolicy: reference.defaultPullPolicy.rawValue,
-                    // JSON keeps to public/private; node-authenticated registries need no pull secret either.
-                    registry: verdict.visibility == .private ? "private" : "public"),
+                    // Node-authenticated registries need no pull secret either: public, as far as pods go.
+                    registry: verdict.visibility == .private ? "private" : verdict.visibility == .unknown ? "unknown" : "public"),
                 verdict, reference, nil
             )
         case .failure(let error):
@@ -136,6 +136,10 @@ struct InspectImageCommand {
             notes.append("\(retirement.what); use \(retirement.replacement)")
         }
         if verdict.0 == .private { notes.append("pods need an imagePullSecret with a key for \(reference.domain)") }
+        if verdict.0 == .unknown {
+            notes.append(
+                "pullcheck does not know whether \(reference.domain) needs credentials; a project's Secrets and pods can tell it (lint the project), or declare it under registries.public or registries.private")
+        }
         for note in notes { out += "  note: \(note)\n" }
         return out
     }

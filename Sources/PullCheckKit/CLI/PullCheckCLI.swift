@@ -297,7 +297,7 @@ struct LintCommand {
         if let stdinFailure { collected.failures.append(stdinFailure) }
 
         let linter = Linter(configuration: configuration)
-        var report = linter.lint(collected.inputs, jobs: options.jobs ?? ProcessEnvironment.processorCount)
+        var report = linter.lint(collected.inputs, context: collected.context, jobs: options.jobs ?? ProcessEnvironment.processorCount)
         report.inputFailures = collected.failures + report.inputFailures
         report.notes = collected.notes + report.notes
         report.fileCount += collected.failures.count

@@ -20,6 +20,10 @@ public struct Configuration: Sendable {
     public var immutableTags: [GlobPattern] = []
     /// Secret names that exist in the cluster but not in the manifests (`name` or `namespace/name`).
     public var externalSecrets: [String] = []
+    /// Custom resources whose pods pullcheck should check, beyond the built-in ones.
+    public var customResources: [PodShape] = []
+    /// Pull secrets that an admission webhook adds to every pod of a namespace (`*`: all), by namespace.
+    public var admissionPullSecrets: [String: [String]] = [:]
     /// The run holds every object the workloads need: report any pull secret that is not in it.
     public var manifestsComplete = false
     /// Paths left out of runs, in .gitignore's syntax, relative to `projectDirectory`: walked files,

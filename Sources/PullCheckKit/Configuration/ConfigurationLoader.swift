@@ -91,7 +91,7 @@ public enum ConfigurationLoader {
 
         static let topLevelKeys = [
             "rules", "fail-level", "strict", "registries", "immutable-tags", "external-secrets", "manifests-complete",
-            "exclude", "no-ignore",
+            "exclude", "no-ignore", "admission-pull-secrets", "custom-resources",
         ]
 
         mutating func read(_ root: NodeID) throws(ConfigurationError) {
@@ -119,6 +119,16 @@ public enum ConfigurationLoader {
                     configuration.externalSecrets = try strings(value, key)
                 case "exclude":
                     configuration.exclude = try strings(value, key)
+                case "custom-resources":
+                    configuration.customResources = try readCustomResources(value)
+                case "admission-pull-secrets":
+                    guard document.kind(value) == .mapping else {
+                        throw error(value, "admission-pull-secrets must map namespaces (or \"*\") to lists of Secret names")
+                    }
+                    for (namespaceNode, names) in document.entries(value) {
+                        let namespace = try string(namespaceNode, "admission-pull-secrets")
+                        configuration.admissionPullSecrets[namespace] = try strings(names, "admission-pull-secrets.\(namespace)")
+                    }
                 default:
                     throw error(keyNode, "unknown key \"\(key)\"\(suggestion(key, Self.topLevelKeys)); the keys are \(Self.topLevelKeys.joined(separator: ", "))")
                 }
@@ -179,6 +189,50 @@ public enum ConfigurationLoader {
                 }
                 configuration.origins["registries.\(key)"] = origin(keyNode)
             }
+        }
+
+        static let customResourceKeys = [
+            "kind", "apiVersion", "podSpecs", "containers", "images", "imagePullSecrets", "serviceAccountName", "partial",
+        ]
+
+        /// `custom-resources: [{kind: Foo, apiVersion: "example.com/*", containers: ["spec.steps[]"], ...}]`
+        func readCustomResources(_ node: NodeID) throws(ConfigurationError) -> [PodShape] {
+            guard document.kind(node) == .sequence else { throw error(node, "custom-resources must be a list") }
+            var shapes: [PodShape] = []
+            for item in document.items(node) {
+                guard document.kind(item) == .mapping else { throw error(item, "each custom resource is a mapping with kind and paths") }
+                var kinds: [String] = []
+                var apiVersion = "*"
+                var lists: [String: [String]] = [:]
+                var partial = false
+                for (keyNode, value) in document.entries(item) {
+                    let key = document.string(keyNode) ?? ""
+                    switch key {
+                    case "kind": kinds = document.kind(value) == .sequence ? try strings(value, key) : [try string(value, key)]
+                    case "apiVersion": apiVersion = try string(value, key)
+                    case "partial": partial = try bool(value, key)
+                    case "podSpecs", "containers", "images", "imagePullSecrets", "serviceAccountName":
+                        let paths = try strings(value, key)
+                        for path in paths where path.isEmpty || path.hasPrefix(".") || path.hasSuffix(".") || path.contains("..") {
+                            throw error(value, "\(key): \"\(path)\" is not a path such as spec.template.spec or spec.steps[]")
+                        }
+                        lists[key] = paths
+                    default:
+                        throw error(keyNode, "unknown custom-resources key \"\(key)\"\(suggestion(key, Self.customResourceKeys)); the keys are \(Self.customResourceKeys.joined(separator: ", "))")
+                    }
+                }
+                guard !kinds.isEmpty else { throw error(item, "a custom resource needs a kind") }
+                guard !lists.isEmpty else { throw error(item, "a custom resource needs podSpecs, containers or images paths") }
+                var shape = PodShape(kinds: Set(kinds), apiVersion: apiVersion)
+                shape.podSpecs = lists["podSpecs"] ?? []
+                shape.containers = lists["containers"] ?? []
+                shape.images = lists["images"] ?? []
+                shape.pullSecrets = lists["imagePullSecrets"] ?? []
+                shape.serviceAccount = lists["serviceAccountName"] ?? []
+                shape.partial = partial
+                shapes.append(shape)
+            }
+            return shapes
         }
 
         func string(_ node: NodeID, _ key: String) throws(ConfigurationError) -> String {

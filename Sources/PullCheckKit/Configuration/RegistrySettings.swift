@@ -8,6 +8,9 @@ public enum RegistryVisibility: String, Sendable, Hashable {
     case nodeAuthenticated = "node-authenticated"
     /// A pull needs credentials from the pod's pull secrets.
     case `private`
+    /// Nothing says: not in the built-in lists or the configuration, and (where a run knows the
+    /// project) no Secret holds a credential for it and no other pod pulls from it with pull secrets.
+    case unknown
 }
 
 /// A registry pattern: `host[:port][/path-prefix]`. The host is matched per dot-separated label
@@ -63,10 +66,17 @@ public struct RegistrySettings: Sendable {
         "cgr.dev", "lscr.io",
     ]
 
-    /// Registries whose nodes usually pull through a kubelet credential provider.
+    /// Registries whose nodes usually pull through a kubelet credential provider, and OpenShift's
+    /// internal registry, for which OpenShift puts a pull secret into every ServiceAccount.
     public static let defaultNodeAuthenticated: [String] = [
         "*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr-fips.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn",
         "*.azurecr.io", "*.azurecr.cn", "*.azurecr.us", "*-docker.pkg.dev",
+    ] + openShiftInternal
+
+    /// OpenShift's internal registry (4.x and 3.x service names).
+    static let openShiftInternal: [String] = [
+        "image-registry.openshift-image-registry.svc", "image-registry.openshift-image-registry.svc.cluster.local",
+        "docker-registry.default.svc", "docker-registry.default.svc.cluster.local",
     ]
 
     static let builtInPublic = defaultPublic.map(RegistryPattern.init)
@@ -90,11 +100,14 @@ public struct RegistrySettings: Sendable {
         if let known = builtInCache.withLock({ $0[key] }) { return known }
         let verdict: (visibility: RegistryVisibility, reason: String)
         if let pattern = builtInNodeAuthenticated.first(where: { $0.matches(host: host, port: port, path: nil) }) {
-            verdict = (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
+            verdict =
+                openShiftInternal.contains(pattern.text)
+                ? (.nodeAuthenticated, "default: OpenShift's internal registry; OpenShift gives every ServiceAccount a pull secret for it (\(pattern))")
+                : (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
         } else if let pattern = builtInPublic.first(where: { $0.matches(host: host, port: port, path: nil) }) {
             verdict = (.public, "default: well-known public registry (\(pattern))")
         } else {
-            verdict = (.private, "default: not a well-known public registry")
+            verdict = (.unknown, "no evidence: not a well-known public or node-authenticated registry, and not in the configuration")
         }
         builtInCache.withLock { cache in
             if cache.count < 4096 { cache[key] = verdict }
@@ -107,13 +120,6 @@ public struct RegistrySettings: Sendable {
     /// The verdict for a parsed image.
     public func visibility(of reference: ImageReference) -> (visibility: RegistryVisibility, reason: String) {
         visibility(of: reference.domain, path: reference.path)
-    }
-
-    /// Whether any configured list names this registry (host and port only).
-    func isConfigured(_ domain: String) -> Bool {
-        guard !privateHosts.isEmpty || !nodeAuthenticatedHosts.isEmpty || !publicHosts.isEmpty else { return false }
-        let (host, port) = Self.splitPort(domain)
-        return (privateHosts + nodeAuthenticatedHosts + publicHosts).contains { $0.matches(host: host, port: port, path: nil) }
     }
 
     /// `host:port` → (host, port); IPv6 literals keep their brackets.

@@ -38,17 +38,23 @@ struct InputCollector {
         var notes: [InputNote] = []
         /// The folders walked (absolute).
         var walkedRoots: [String] = []
+        /// The project's other manifests (absolute paths), when the run does not walk the whole
+        /// project: they provide context (kustomizations, Secrets, ServiceAccounts), not findings.
+        var context: [LintInput] = []
+        /// Whether the run names files (or reads standard input): then it gets the project as context.
+        var namesFiles = false
     }
 
-    /// The kustomization files under `root` (absolute), found by the same walk as inputs.
-    func kustomizationFiles(under root: String) -> [String] {
+    /// The manifest files under `root` (absolute), found by the same walk as inputs, without
+    /// reading any of them (chart templates and values are left out).
+    func projectFiles(under root: String) -> [String] {
         guard case .success(let status) = FileStatus.of(root), status.isDirectory else { return [] }
         var collected = Collected()
         var visited: [(UInt64, UInt64)] = []
         var ignores = respectIgnoreFiles ? initialIgnores(for: root) : IgnoreRules()
         var charts = ChartCache()
         var seen = Set<String>()
-        walk(root, status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected, onlyKustomizations: true)
+        walk(root, status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected, projectOnly: true)
         return collected.inputs.map(\.displayName)
     }
 
@@ -77,6 +83,7 @@ struct InputCollector {
                     }
                 }
                 collected.inputs.append(input)
+                collected.namesFiles = true
                 continue
             }
             switch FileStatus.of(path) {
@@ -103,11 +110,37 @@ struct InputCollector {
                     case .values(let chart): input.role = .helmValues(chart)
                     case .other: break
                     }
-                    if seen.insert(path).inserted { collected.inputs.append(input) }
+                    if seen.insert(path).inserted {
+                        collected.inputs.append(input)
+                        collected.namesFiles = true
+                    }
                 }
             }
         }
-        ProjectLayout.assign(&collected.inputs, walkedRoots: collected.walkedRoots, collector: self)
+        // A run that does not walk the whole project (a hook's file list, an editor's buffer, one
+        // folder) still sees the rest of it: an overlay elsewhere may set a base's tag, a Secret
+        // or ServiceAccount in another file may hold the pull secrets.
+        if projectContext, let root = projectRoot, collected.namesFiles,
+            !collected.walkedRoots.contains(where: { ProjectPath.relative(root, to: $0) != nil })
+        {
+            let named = Set(collected.inputs.compactMap { input -> String? in
+                if case .file(let path) = input.content { return absolute(path) }
+                return input.displayName == "<stdin>" ? nil : absolute(input.displayName)
+            })
+            collected.context = projectFiles(under: root).filter { !named.contains($0) }.map { path in
+                var input = LintInput.file(path)
+                input.discovered = true
+                input.isContext = true
+                return input
+            }
+        }
+        var all = collected.inputs + collected.context
+        ProjectLayout.assign(&all, collector: self)
+        collected.inputs = Array(all[..<collected.inputs.count])
+        collected.context = Array(all[collected.inputs.count...]).filter { input in
+            // Kustomizations were read already; the rest only matter for their Secrets and ServiceAccounts.
+            input.role != .kustomization
+        }
         return collected
     }
 
@@ -139,7 +172,7 @@ struct InputCollector {
 
     private func walk(
         _ directory: String, status: FileStatus, visited: inout [(UInt64, UInt64)], ignores: inout IgnoreRules,
-        charts: inout ChartCache, seen: inout Set<String>, into collected: inout Collected, onlyKustomizations: Bool = false
+        charts: inout ChartCache, seen: inout Set<String>, into collected: inout Collected, projectOnly: Bool = false
     ) {
         // A directory reached again through a symbolic link is a loop: walk it once.
         if visited.contains(where: { $0 == (status.device, status.inode) }) { return }
@@ -162,7 +195,8 @@ struct InputCollector {
                 }
             }
         }
-        let chart = entries.contains("Chart.yaml") ? (onlyKustomizations ? HelmChart(root: location, appVersion: nil, templatesUseAppVersion: false) : charts.chart(at: location)) : nil
+        let isChart = entries.contains("Chart.yaml")
+        let chart = isChart && !projectOnly ? charts.chart(at: location) : nil
         for name in entries {
             if name.hasPrefix(".") { continue }
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
@@ -170,22 +204,24 @@ struct InputCollector {
             switch FileStatus.of(path) {
             case .failure(let error):
                 // A dangling link or a link loop: worth a note, not a failed run.
-                if hasManifestExtension(name), !onlyKustomizations {
+                if hasManifestExtension(name), !projectOnly {
                     collected.notes.append(InputNote(file: path, reason: "cannot be read (\(error)); a dangling symbolic link?"))
                 }
             case .success(let child):
                 if exclude.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
                 if ignores.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
                 if child.isDirectory {
-                    if chart != nil, name == "templates" {
-                        if !onlyKustomizations { collected.notes.append(InputNote(file: path + "/", reason: Self.templateNote)) }
+                    if isChart, name == "templates" {
+                        if !projectOnly { collected.notes.append(InputNote(file: path + "/", reason: Self.templateNote)) }
                         continue
                     }
                     walk(
                         path, status: child, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected,
-                        onlyKustomizations: onlyKustomizations)
-                } else if onlyKustomizations {
-                    if Kustomization.fileNames.contains(name) { collected.inputs.append(.file(childLocation)) }
+                        projectOnly: projectOnly)
+                } else if projectOnly {
+                    if hasManifestExtension(name), !(isChart && (Self.chartMetadata.contains(name) || Self.isValuesFile(name))) {
+                        collected.inputs.append(.file(childLocation))
+                    }
                 } else if hasManifestExtension(name), seen.insert(path).inserted {
                     if chart != nil, Self.chartMetadata.contains(name) { continue }
                     var input = LintInput.file(path)

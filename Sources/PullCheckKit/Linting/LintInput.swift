@@ -25,6 +25,11 @@ public struct LintInput: Sendable {
     /// does not parse and does not look like a manifest is skipped, not an error.
     public var discovered = false
     public var role = Role.manifest
+    /// Read for the facts the cross-object rules need (Secrets, ServiceAccounts, pods' pull
+    /// secrets), never reported on: the project's files beyond the ones a run names.
+    public var isContext = false
+    /// The application the file belongs to: its kustomization's folder, its chart, or its folder.
+    public var unit = ""
     /// Images whose tag or name a kustomization that includes this file sets, by image name.
     public var imageOverrides: [String: ImageOverride] = [:]
 

@@ -12,6 +12,12 @@ public struct LintReport: Sendable {
     public var inputFailures: [InputFailure] = []
     /// Files passed over on purpose (chart templates, non-manifests met while walking, ...).
     public var notes: [InputNote] = []
+    /// Objects of kinds pullcheck does not know that hold an `image:` field, by kind (their images
+    /// are not checked: `custom-resources:` in the configuration can describe them).
+    public var unknownImageKinds: [String: Int] = [:]
+    /// The project's other files considered for context, and how many of them were read.
+    public var contextFileCount = 0
+    public var contextFilesRead = 0
     public var fileCount = 0
     public var documentCount = 0
     public var objectCount = 0
@@ -46,6 +52,7 @@ struct FileResult: Sendable {
     var unparseable = false
     var sensitiveLines: [ClosedRange<Int>] = []
     var notes: [InputNote] = []
+    var unknownImageKinds: [String: Int] = [:]
 }
 
 /// An enabled rule with its id and effective severity (a struct, so iterating copies cheaply).
@@ -82,12 +89,20 @@ public struct Linter: Sendable {
     }
 
     /// Lints `inputs` with up to `jobs` files in parallel. The result does not depend on `jobs`.
-    public func lint(_ inputs: [LintInput], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
+    /// `context`: the project's other files, read only for the facts the cross-object rules need
+    /// (Secrets, ServiceAccounts, pods' pull secrets); nothing is reported about them.
+    public func lint(_ inputs: [LintInput], context: [LintInput] = [], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
         let linter = self
-        let results = parallelMap(count: inputs.count, jobs: jobs) { index in linter.lintFile(inputs[index]) }
+        let all = inputs + context
+        let allResults = parallelMap(count: all.count, jobs: jobs) { index in linter.lintFile(all[index]) }
+        let results = allResults[..<inputs.count]
         var report = LintReport()
         report.fileCount = inputs.count
         var facts = RunFacts()
+        for result in allResults[inputs.count...] { facts.append(contentsOf: result.facts) }
+        report.contextFileCount = context.count
+        report.contextFilesRead = allResults[inputs.count...].reduce(0) { $0 + ($1.documents > 0 ? 1 : 0) }
+        let contextNames = Set(context.map(\.displayName))
         var diagnostics: [Diagnostic] = []
         var suppressions: [String: [Suppression]] = [:]
         for (input, result) in zip(inputs, results) {
@@ -95,6 +110,7 @@ public struct Linter: Sendable {
             report.objectCount += result.objects
             if let failure = result.failure { report.inputFailures.append(failure) }
             report.notes += result.notes
+            for (kind, count) in result.unknownImageKinds { report.unknownImageKinds[kind, default: 0] += count }
             if result.unparseable { report.unparseableFiles.insert(input.displayName) }
             if !result.sensitiveLines.isEmpty { report.sensitiveLines[input.displayName, default: []] += result.sensitiveLines }
             diagnostics.append(contentsOf: result.diagnostics)
@@ -105,7 +121,7 @@ public struct Linter: Sendable {
         for entry in runRules {
             var context = RunRuleContext(configuration: configuration, ruleID: entry.id, severity: entry.severity)
             entry.rule.check(facts, &context)
-            diagnostics.append(contentsOf: context.diagnostics)
+            diagnostics.append(contentsOf: contextNames.isEmpty ? context.diagnostics : context.diagnostics.filter { !contextNames.contains($0.file) })
         }
         report.diagnostics = applySuppressions(diagnostics, suppressions)
         report.diagnostics.sort(by: Diagnostic.reportOrder)
@@ -118,6 +134,17 @@ public struct Linter: Sendable {
         var result = FileResult()
         let source: ByteSource
         var descriptor: Int32 = -1
+        if input.isContext {
+            // Most of a project holds no Secret, ServiceAccount or pull secret: a byte search
+            // rules those files out without parsing them.
+            guard case .file(let path) = input.content, case .success(let bytes) = FileSystem.readFile(path),
+                Self.mayHoldPullFacts(bytes)
+            else { return result }
+            _ = YAMLParser.parse(ByteSource(bytes: bytes, limits: limits), limits: limits) { document in
+                lintDocument(document, input: input, into: &result)
+            }
+            return result
+        }
         switch input.content {
         case .bytes(let bytes):
             source = ByteSource(bytes: bytes, limits: limits)
@@ -140,12 +167,28 @@ public struct Linter: Sendable {
         return result
     }
 
+    /// Whether a file can hold a fact the cross-object rules read.
+    static func mayHoldPullFacts(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            contains(buffer, "Secret") || contains(buffer, "ServiceAccount")
+        }
+    }
+
     private func lintDocument(
         _ document: YAMLDocument, input: LintInput, into result: inout FileResult
     ) {
         let file = input.displayName
         result.documents += 1
         guard let root = document.root else { return }
+        if input.isContext {
+            guard input.role == .manifest,
+                let objects = ManifestReader.objects(
+                    in: document, firstOrdinal: result.objects, customResources: configuration.customResources)
+            else { return }
+            result.objects += objects.count
+            for object in objects { collectFacts(object, input: input, into: &result) }
+            return
+        }
         switch input.role {
         case .kustomization:
             result.diagnostics += KustomizationImageChecks(configuration: configuration, file: file).check(document, root: root)
@@ -157,7 +200,8 @@ public struct Linter: Sendable {
         case .manifest, .kustomizePatch:
             break
         }
-        guard let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects) else {
+        guard let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects, customResources: configuration.customResources)
+        else {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
                 reportLoader(
                     NonKubernetesYAMLRule.self,
@@ -182,22 +226,36 @@ public struct Linter: Sendable {
                 entry.rule.check(object, &ruleContext)
             }
             result.diagnostics.append(contentsOf: ruleContext.diagnostics)
+            if object.hasUnknownImages, let kind = object.kind { result.unknownImageKinds[kind, default: 0] += 1 }
             // A patch's objects are fragments of objects defined elsewhere: no facts from them.
-            if let podSpec = object.podSpec, !isPatch {
-                result.facts.pods.append(PodFact(file: file, object: object, podSpec: podSpec))
-            }
-            if let secret = object.secret {
-                if !isPatch, let fact = SecretFact(file: file, object: object, secret: secret) { result.facts.secrets.append(fact) }
-                result.sensitiveLines += object.secretDataLines
-            }
-            if let account = object.serviceAccount, !isPatch,
-                let fact = ServiceAccountFact(file: file, object: object, account: account)
-            {
-                result.facts.serviceAccounts.append(fact)
-            }
+            if !isPatch { collectFacts(object, input: input, into: &result) }
+            if object.secret != nil { result.sensitiveLines += object.secretDataLines }
             if !configuration.noIgnore { result.suppressions += Suppression.annotations(of: object) }
         }
         reportDuplicateKeys(document, objects: objects, file: file, into: &result)
+    }
+
+    /// The facts of one object that the cross-object rules need.
+    private func collectFacts(_ object: ManifestObject, input: LintInput, into result: inout FileResult) {
+        let file = input.displayName
+        for podSpec in object.podSpecs {
+            var fact = PodFact(file: file, object: object, podSpec: podSpec)
+            fact.unit = input.unit
+            result.facts.pods.append(fact)
+        }
+        if let secret = object.secret, var fact = SecretFact(file: file, object: object, secret: secret) {
+            fact.unit = input.unit
+            result.facts.secrets.append(fact)
+        }
+        if object.kind == "ClusterPolicy" || object.kind == "Policy" || object.kind == "Assign",
+            let policy = AdmissionPolicyFact(file: file, object: object)
+        {
+            result.facts.admissionPolicies.append(policy)
+        }
+        if let account = object.serviceAccount, var fact = ServiceAccountFact(file: file, object: object, account: account) {
+            fact.unit = input.unit
+            result.facts.serviceAccounts.append(fact)
+        }
     }
 
     /// "it has no kind", "its apiVersion is empty", ...

@@ -13,7 +13,7 @@ enum ProjectLayout {
 
     /// Sets `role` and `imageOverrides` of the inputs from the kustomizations among them, those in
     /// the folders above them, and those these build on.
-    static func assign(_ inputs: inout [LintInput], walkedRoots: [String], collector: InputCollector) {
+    static func assign(_ inputs: inout [LintInput], collector: InputCollector) {
         var locations: [String?] = []
         var kustomizations: [String: Kustomization] = [:]
         var pending: [String] = []
@@ -46,13 +46,6 @@ enum ProjectLayout {
                 if folder == boundary || folder == collector.workingDirectory { break }
             }
         }
-        // A run that does not walk the whole project (a hook's file list, an editor's buffer, one
-        // folder) still sees the project's kustomizations: an overlay elsewhere may set a base's tag.
-        if collector.projectContext, let root = collector.projectRoot, !inputs.isEmpty,
-            !walkedRoots.contains(where: { ProjectPath.relative(root, to: $0) != nil })
-        {
-            pending += collector.kustomizationFiles(under: root)
-        }
         // Load them, and the ones they build on, once each.
         while let path = pending.popLast() {
             guard kustomizations[path] == nil, kustomizations.count < 10_000, let kustomization = Kustomization.read(path) else { continue }
@@ -60,6 +53,21 @@ enum ProjectLayout {
             for resource in kustomization.resources {
                 if case .success(let status) = FileStatus.of(resource), status.isDirectory { findKustomization(in: resource) }
             }
+        }
+        // The application each file belongs to: the nearest folder with a kustomization, the chart,
+        // or the file's own folder (what `pull-secret-not-found` takes as "should hold the Secret").
+        let kustomizationFolders = Set(kustomizations.keys.map { ProjectPath.directory(of: $0) })
+        for index in inputs.indices {
+            guard let location = locations[index] else {
+                inputs[index].unit = "."
+                continue
+            }
+            if case .helmValues(let chart) = inputs[index].role {
+                inputs[index].unit = chart.root
+                continue
+            }
+            let folders = ProjectPath.ancestors(of: location)
+            inputs[index].unit = folders.first { kustomizationFolders.contains($0) } ?? folders.first ?? "."
         }
         guard !kustomizations.isEmpty else { return }
 

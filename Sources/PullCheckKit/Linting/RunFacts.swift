@@ -4,6 +4,8 @@ public struct RunFacts: Sendable {
     var pods: [PodFact] = []
     var secrets: [SecretFact] = []
     var serviceAccounts: [ServiceAccountFact] = []
+    /// Mutating admission policies in the project that add `imagePullSecrets` to pods.
+    var admissionPolicies: [AdmissionPolicyFact] = []
 
     // Indexes built once by `index()` before the run rules look things up; every lookup below
     // is then proportional to the number of objects with that name, not to the run's size.
@@ -11,11 +13,24 @@ public struct RunFacts: Sendable {
     private var accountsByName: [String: [Int]] = [:]
     private var secretNamespaces: Set<String> = []
     private var hasSecretWithoutNamespace = false
+    /// The namespaces ("" for none written) of the Secrets each application ships.
+    private var secretUnits: [String: Set<String>] = [:]
+    /// Registries (`host[:port]`, lower case) the project shows to be private, and how.
+    private var registryEvidence: [String: RegistryEvidence] = [:]
+    private var wildcardEvidence: [(String, RegistryEvidence)] = []
+
+    struct RegistryEvidence {
+        /// A Secret that holds a credential for the registry.
+        var secret: String?
+        /// Up to two pods that pull from it with pull secrets (file, object ordinal, description).
+        var pods: [(file: String, ordinal: Int, object: String)] = []
+    }
 
     mutating func append(contentsOf other: RunFacts) {
         pods.append(contentsOf: other.pods)
         secrets.append(contentsOf: other.secrets)
         serviceAccounts.append(contentsOf: other.serviceAccounts)
+        admissionPolicies.append(contentsOf: other.admissionPolicies)
     }
 
     mutating func index() {
@@ -26,8 +41,85 @@ public struct RunFacts: Sendable {
         for (position, secret) in secrets.enumerated() {
             secretsByName[secret.name, default: []].append(position)
             if let namespace = secret.namespace { secretNamespaces.insert(namespace) } else { hasSecretWithoutNamespace = true }
+            secretUnits[secret.unit, default: []].insert(secret.namespace ?? "")
         }
         for (position, account) in serviceAccounts.enumerated() { accountsByName[account.name, default: []].append(position) }
+        registryEvidence = [:]
+        wildcardEvidence = []
+        for secret in secrets {
+            guard let credentials = secret.credentials, credentials.isUsable else { continue }
+            for key in credentials.registryKeys {
+                let host = Self.registryHost(ofKey: key)
+                let text = "Secret \(secret.namespace.map { $0 + "/" } ?? "")\(secret.name) holds a credential for it"
+                if host.contains("*") {
+                    // `*.corp.example`: evidence for the hosts under `.corp.example`.
+                    guard let star = host.lastIndex(of: "*") else { continue }
+                    let suffix = String(RegistrySettings.splitPort(String(host[host.index(after: star)...])).host)
+                    if suffix.hasPrefix("."), suffix.count > 1, !wildcardEvidence.contains(where: { $0.0 == suffix }) {
+                        wildcardEvidence.append((suffix, RegistryEvidence(secret: text)))
+                    }
+                    continue
+                }
+                guard !host.isEmpty, registryEvidence[host]?.secret == nil else { continue }
+                registryEvidence[host, default: RegistryEvidence()].secret = text
+            }
+        }
+        for pod in pods where !pullSecretSource(for: pod).names.isEmpty {
+            for container in pod.containers {
+                let host = container.reference.domain.lowercased()
+                var evidence = registryEvidence[host] ?? RegistryEvidence()
+                guard evidence.pods.count < 2, !evidence.pods.contains(where: { $0.file == pod.file && $0.ordinal == pod.objectOrdinal }) else { continue }
+                evidence.pods.append((pod.file, pod.objectOrdinal, pod.object.description))
+                registryEvidence[host] = evidence
+            }
+        }
+    }
+
+    /// What adds pull secrets to the pods of `namespace` at admission: the configuration's
+    /// `admission-pull-secrets`, and Kyverno or Gatekeeper mutations in the project. nil: nothing.
+    func admissionPullSecrets(for namespace: String?, configuration: Configuration) -> [String]? {
+        var sources: [String] = []
+        for (scope, names) in configuration.admissionPullSecrets where scope == "*" || scope == namespace {
+            sources.append("admission-pull-secrets[\(scope)]: \(names.joined(separator: ", "))")
+        }
+        for policy in admissionPolicies where policy.namespace == nil || namespace == nil || policy.namespace == namespace {
+            sources.append(policy.origin)
+        }
+        return sources.isEmpty ? nil : sources
+    }
+
+    /// A Secret with a credential for the registry, for the same host on another port, or under a
+    /// wildcard key that covers it (`*.corp.example`).
+    private func secretEvidence(for domain: String) -> String? {
+        if let found = registryEvidence[domain]?.secret { return found }
+        let host = RegistrySettings.splitPort(domain).host
+        if host != domain, let found = registryEvidence[host]?.secret { return found }
+        for (key, found) in wildcardEvidence where host.hasSuffix(key) { return found.secret }
+        return nil
+    }
+
+    /// `https://registry.example.com:5000/v1/` → `registry.example.com:5000`.
+    static func registryHost(ofKey key: String) -> String {
+        var text = Substring(key.lowercased())
+        for scheme in ["https://", "http://"] where text.hasPrefix(scheme) { text = text.dropFirst(scheme.count) }
+        if let slash = text.firstIndex(of: "/") { text = text[..<slash] }
+        return String(text)
+    }
+
+    /// The verdict for an image of `pod`: the configuration's and built-in lists first; for a
+    /// registry they do not know, the project's evidence (a Secret with a credential for it, or
+    /// another pod pulling from it with pull secrets) makes it private, else it stays unknown.
+    func registryVerdict(_ reference: ImageReference, for pod: PodFact, configuration: Configuration)
+        -> (visibility: RegistryVisibility, reason: String)
+    {
+        let verdict = configuration.registries.visibility(of: reference)
+        guard verdict.visibility == .unknown else { return verdict }
+        let domain = reference.domain.lowercased()
+        if let secret = secretEvidence(for: domain) { return (.private, secret) }
+        if let other = registryEvidence[domain]?.pods.first(where: { !($0.file == pod.file && $0.ordinal == pod.objectOrdinal) }) {
+            return (.private, "\(other.object) pulls from it with pull secrets")
+        }
+        return verdict
     }
 
     /// Two namespaces can be the same at apply time unless both are written and differ.
@@ -46,10 +138,18 @@ public struct RunFacts: Sendable {
         (secretsByName[name] ?? []).map { secrets[$0] }.filter { !Self.compatible($0.namespace, namespace) }
     }
 
-    /// Whether the run holds any Secret that can be in the namespace: then a missing one is news.
-    func hasSecrets(for namespace: String?) -> Bool {
-        guard let namespace else { return !secrets.isEmpty }
-        return hasSecretWithoutNamespace || secretNamespaces.contains(namespace)
+    /// Whether the run is evidently meant to hold the Secrets of an object in `unit` and
+    /// `namespace`: the same application (kustomization, chart or folder) ships Secrets, or a
+    /// Secret is written into the same namespace. A monorepo of independent samples, one of which
+    /// ships a Secret, is no evidence about the others.
+    func shouldHoldSecrets(unit: String, namespace: String?) -> Bool {
+        if let namespaces = secretUnits[unit] {
+            // Secrets the application ships for another, explicit namespace say nothing about this one.
+            guard let namespace else { return true }
+            if namespaces.contains("") || namespaces.contains(namespace) { return true }
+        }
+        guard let namespace else { return false }
+        return secretNamespaces.contains(namespace)
     }
 
     /// The names of the Secrets that can be in the namespace (for "did you mean").
@@ -77,6 +177,8 @@ public struct PodFact: Sendable {
     let serviceAccount: String
     let serviceAccountSpan: SourceSpan?
     let containers: [ContainerFact]
+    /// The application the pod's file belongs to (see `LintInput.unit`).
+    var unit = ""
 
     init(file: String, object: ManifestObject, podSpec: PodSpec) {
         self.file = file
@@ -119,6 +221,8 @@ public struct SecretFact: Sendable {
     /// nil when the content cannot be read here (sealed or external); else whether kubelet can
     /// use it and the credential keys it holds.
     let credentials: SecretCredentials?
+    /// The application the Secret's file belongs to (see `LintInput.unit`).
+    var unit = ""
 
     init?(file: String, object: ManifestObject, secret: SecretObject) {
         guard let name = secret.secretName else { return nil }
@@ -143,6 +247,7 @@ public struct ServiceAccountFact: Sendable {
     let file: String
     let objectOrdinal: Int
     let object: ObjectReference
+    var unit = ""
 
     init?(file: String, object: ManifestObject, account: ServiceAccountObject) {
         guard let name = object.name else { return nil }
@@ -177,6 +282,7 @@ enum PullSecretSource {
 struct PullSecretReference {
     let reference: NameReference
     let namespace: String?
+    let unit: String
     let file: String
     let object: ObjectReference
     let objectOrdinal: Int
@@ -187,13 +293,15 @@ extension RunFacts {
     var pullSecretReferences: [PullSecretReference] {
         pods.flatMap { pod in
             pod.pullSecrets.map {
-                PullSecretReference(reference: $0, namespace: pod.namespace, file: pod.file, object: pod.object, objectOrdinal: pod.objectOrdinal)
+                PullSecretReference(
+                    reference: $0, namespace: pod.namespace, unit: pod.unit, file: pod.file, object: pod.object,
+                    objectOrdinal: pod.objectOrdinal)
             }
         }
             + serviceAccounts.flatMap { account in
                 account.pullSecrets.map {
                     PullSecretReference(
-                        reference: $0, namespace: account.namespace, file: account.file, object: account.object,
+                        reference: $0, namespace: account.namespace, unit: account.unit, file: account.file, object: account.object,
                         objectOrdinal: account.objectOrdinal)
                 }
             }
@@ -211,5 +319,39 @@ extension RunFacts {
     func resolveSecret(_ name: String, for namespace: String?) -> SecretFact? {
         let candidates = secrets(named: name, for: namespace)
         return candidates.first { $0.namespace == namespace } ?? candidates.first
+    }
+}
+
+/// A mutating admission policy that adds `imagePullSecrets` to pods: a Kyverno `ClusterPolicy` or
+/// `Policy` whose mutate rules mention them, or a Gatekeeper `Assign` whose location is them.
+public struct AdmissionPolicyFact: Sendable {
+    /// nil: every namespace.
+    let namespace: String?
+    /// "Kyverno ClusterPolicy add-pull-secrets (policies/pull.yaml)".
+    let origin: String
+
+    init?(file: String, object: ManifestObject) {
+        guard let kind = object.kind, let apiVersion = object.apiVersion else { return nil }
+        let engine: String
+        if (kind == "ClusterPolicy" || kind == "Policy") && apiVersion.hasPrefix("kyverno.io/") {
+            engine = "Kyverno"
+        } else if kind == "Assign" && apiVersion.hasPrefix("mutations.gatekeeper.sh/") {
+            engine = "Gatekeeper"
+        } else {
+            return nil
+        }
+        // Only a mutation adds anything (a validate rule that demands pull secrets does not).
+        guard let spec = object.specNode, object.document.mentions("imagePullSecrets", under: spec),
+            engine == "Gatekeeper" || Self.hasMutateKey(object, spec)
+        else { return nil }
+        namespace = kind == "Policy" ? object.namespace : nil
+        origin = "\(engine) \(kind) \(object.name ?? "<unnamed>") (\(file)) adds imagePullSecrets at admission"
+    }
+
+    /// Kyverno's `spec.rules[].mutate`.
+    private static func hasMutateKey(_ object: ManifestObject, _ spec: NodeID) -> Bool {
+        let document = object.document
+        guard let rules = document.value("rules", in: spec), document.kind(rules) == .sequence else { return false }
+        return document.items(rules).contains { rule in document.kind(rule) == .mapping && document.value("mutate", in: rule) != nil }
     }
 }

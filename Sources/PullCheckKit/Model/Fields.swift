@@ -96,10 +96,14 @@ public struct NameReference: Sendable, Hashable {
 }
 
 extension YAMLDocument {
-    /// `- name: x` items of a sequence such as `imagePullSecrets`.
-    func nameReferences(_ sequence: NodeID?) -> [NameReference] {
+    /// `- name: x` items of a sequence such as `imagePullSecrets` (`- x` too with `allowStrings`,
+    /// for custom resources that list plain names).
+    func nameReferences(_ sequence: NodeID?, allowStrings: Bool = false) -> [NameReference] {
         guard let sequence, kind(sequence) == .sequence else { return [] }
         return items(sequence).map { item in
+            if allowStrings, kind(item) == .scalar, let name = nonNullString(item), !name.isEmpty {
+                return NameReference(name: name, span: span(item))
+            }
             if kind(item) == .mapping, let entry = entry("name", in: item) {
                 let field = ScalarField(document: self, key: entry.key, value: entry.value)
                 if let placeholder = field.placeholder {

@@ -16,8 +16,13 @@ public struct ManifestObject: Sendable {
     public let nameSpan: SourceSpan?
     /// 0-based position of the object among its file's objects.
     public let ordinal: Int
-    /// The pod spec, for workloads and any kind with `spec.template.spec.containers`.
-    public let podSpec: PodSpec?
+    /// The pod specs: one for workloads and any kind with `spec.template.spec.containers`; those of
+    /// a known custom resource (see `PodShapes`), whose containers and images outside a pod spec
+    /// come first, as one pod.
+    public let podSpecs: [PodSpec]
+    /// Whether the object is of a kind pullcheck does not know and holds an `image:` somewhere.
+    public let hasUnknownImages: Bool
+    public var podSpec: PodSpec? { podSpecs.first }
     /// For Secrets and the objects that create one (SealedSecret, ExternalSecret).
     public let secret: SecretObject?
     /// For ServiceAccounts.
@@ -53,6 +58,12 @@ public struct ManifestObject: Sendable {
         }
     }
 
+    /// `spec`, if the object has one.
+    var specNode: NodeID? {
+        guard let node = objectNode ?? document.root, document.kind(node) == .mapping else { return nil }
+        return document.value("spec", in: node)
+    }
+
     /// Where findings about the object as a whole point: its name, else its kind, else its start.
     public var anchorSpan: SourceSpan { nameSpan ?? kindSpan ?? SourceSpan(at: span.start) }
 }
@@ -64,10 +75,10 @@ enum ManifestReader {
 
     /// The objects of a document: the root object, or the items of a `...List`. Returns nil when
     /// the document is not a Kubernetes object (no `apiVersion` or no `kind`).
-    static func objects(in document: YAMLDocument, firstOrdinal: Int) -> [ManifestObject]? {
+    static func objects(in document: YAMLDocument, firstOrdinal: Int, customResources: [PodShape] = []) -> [ManifestObject]? {
         guard let root = document.root, document.kind(root) == .mapping, isObject(root, document) else { return nil }
         var result: [ManifestObject] = []
-        collect(root, document: document, depth: 0, into: &result, firstOrdinal: firstOrdinal)
+        collect(root, document: document, depth: 0, into: &result, firstOrdinal: firstOrdinal, custom: customResources)
         return result
     }
 
@@ -82,21 +93,21 @@ enum ManifestReader {
 
     private static func collect(
         _ node: NodeID, document: YAMLDocument, depth: Int,
-        into result: inout [ManifestObject], firstOrdinal: Int
+        into result: inout [ManifestObject], firstOrdinal: Int, custom: [PodShape]
     ) {
         let kind = document.value("kind", in: node).flatMap { document.nonNullString($0) }
         if let kind, kind.hasSuffix("List"), depth < maxListDepth,
             let items = document.value("items", in: node), document.kind(items) == .sequence
         {
             for item in document.items(items) where isObject(item, document) {
-                collect(item, document: document, depth: depth + 1, into: &result, firstOrdinal: firstOrdinal)
+                collect(item, document: document, depth: depth + 1, into: &result, firstOrdinal: firstOrdinal, custom: custom)
             }
             return
         }
-        result.append(read(node, document: document, ordinal: firstOrdinal + result.count))
+        result.append(read(node, document: document, ordinal: firstOrdinal + result.count, custom: custom))
     }
 
-    private static func read(_ node: NodeID, document: YAMLDocument, ordinal: Int)
+    private static func read(_ node: NodeID, document: YAMLDocument, ordinal: Int, custom: [PodShape])
         -> ManifestObject
     {
         let metadata = document.value("metadata", in: node).map { document.resolve($0) }
@@ -107,8 +118,18 @@ enum ManifestReader {
         let namespace = metadata.flatMap { document.value("namespace", in: $0) }.flatMap { document.nonNullString($0) }
             .flatMap { $0.isEmpty ? nil : $0 }
         let spec = document.value("spec", in: node)
+        let apiVersion = document.value("apiVersion", in: node).flatMap { document.nonNullString($0) }
+        var podSpecs: [PodSpec] = []
+        var hasUnknownImages = false
+        if let shape = PodShapes.shape(kind: kind ?? "", apiVersion: apiVersion ?? "", custom: custom), !isCoreAPI(apiVersion) {
+            podSpecs = Self.podSpecs(of: shape, root: node, document: document)
+        } else if let (specNode, metadata) = podSpecNode(kind: kind ?? "", root: node, spec: spec, document: document) {
+            podSpecs = [PodSpec(document: document, spec: specNode, metadata: metadata)]
+        } else if let kind, !Self.knownWithoutPods.contains(kind), !isCoreAPI(apiVersion) {
+            hasUnknownImages = document.hasKey("image", under: node)
+        }
         return ManifestObject(
-            apiVersion: document.value("apiVersion", in: node).flatMap { document.nonNullString($0) },
+            apiVersion: apiVersion,
             kind: kind,
             name: name,
             namespace: namespace,
@@ -119,15 +140,95 @@ enum ManifestReader {
             kindSpan: kindNode.map { document.span($0) },
             nameSpan: nameNode.map { document.span($0) },
             ordinal: ordinal,
-            podSpec: podSpecNode(kind: kind ?? "", root: node, spec: spec, document: document).map {
-                PodSpec(document: document, spec: $0)
-            },
+            podSpecs: podSpecs,
+            hasUnknownImages: hasUnknownImages,
             secret: SecretObject.read(kind: kind ?? "", root: node, document: document, objectName: name),
             serviceAccount: kind == "ServiceAccount" ? ServiceAccountObject(document: document, root: node) : nil)
     }
 
-    /// Where the pod spec of a kind lives.
-    static func podSpecNode(kind: String, root: NodeID, spec: NodeID?, document: YAMLDocument) -> NodeID? {
+    /// Built-in API groups (`v1`, `apps/v1`, `batch/v1`, ...): their kinds are never custom resources.
+    static func isCoreAPI(_ apiVersion: String?) -> Bool {
+        guard let apiVersion else { return false }
+        guard let slash = apiVersion.firstIndex(of: "/") else { return true }
+        let group = apiVersion[..<slash]
+        return !group.contains(".") || group.hasSuffix(".k8s.io") && !group.hasPrefix("jobset.")
+    }
+
+    /// Kinds that hold no pods although they may mention images (kustomize, Helm, policies).
+    static let knownWithoutPods: Set<String> = [
+        "Kustomization", "Component", "HelmRelease", "HelmChart", "HelmRepository", "Application", "ApplicationSet",
+        "ClusterPolicy", "Policy", "ImagePolicy", "ImageRepository", "ImageUpdateAutomation", "CustomResourceDefinition",
+        "ConfigMap", "Secret", "SealedSecret", "ExternalSecret",
+    ]
+
+    /// The pods of a custom resource, following its shape.
+    static func podSpecs(of shape: PodShape, root: NodeID, document: YAMLDocument) -> [PodSpec] {
+        var loose: [Container] = []
+        for path in shape.containers {
+            for (node, concrete) in document.nodes(at: path, from: root) where document.kind(node) == .mapping {
+                loose.append(
+                    Container(document: document, node: node, kind: .other, index: loose.count, partial: shape.partial, path: concrete))
+            }
+        }
+        for path in shape.images {
+            let parent = path.split(separator: ".").dropLast().joined(separator: ".")
+            let key = path.split(separator: ".").last.map(String.init) ?? "image"
+            let owners = parent.isEmpty ? [(node: root, path: "")] : document.nodes(at: parent, from: root)
+            for (owner, _) in owners where document.kind(owner) == .mapping {
+                guard let entry = document.entries(owner).first(where: { document.string($0.key) == key }),
+                    document.kind(entry.value) == .scalar, !document.isNull(entry.value)
+                else { continue }
+                loose.append(Container(document: document, imageKey: entry.key, imageValue: entry.value, path: path, index: loose.count))
+            }
+        }
+        var result: [PodSpec] = []
+        if !loose.isEmpty {
+            var pullSecrets: (key: NodeID, value: NodeID)?
+            for path in shape.pullSecrets where pullSecrets == nil {
+                let parent = path.split(separator: ".").dropLast().joined(separator: ".")
+                let key = path.split(separator: ".").last.map(String.init) ?? "imagePullSecrets"
+                for (owner, _) in document.nodes(at: parent, from: root) where document.kind(owner) == .mapping {
+                    if let entry = document.entries(owner).first(where: { document.string($0.key) == key }) {
+                        pullSecrets = entry
+                        break
+                    }
+                }
+            }
+            var account: ScalarField?
+            for path in shape.serviceAccount where account == nil {
+                let parent = path.split(separator: ".").dropLast().joined(separator: ".")
+                let key = path.split(separator: ".").last.map(String.init) ?? "serviceAccountName"
+                for (owner, _) in document.nodes(at: parent, from: root) where document.kind(owner) == .mapping {
+                    if let entry = document.entries(owner).first(where: { document.string($0.key) == key }) {
+                        account = ScalarField(document: document, key: entry.key, value: entry.value)
+                        break
+                    }
+                }
+            }
+            result.append(
+                PodSpec(
+                    document: document, span: document.span(root), containers: loose, pullSecrets: pullSecrets,
+                    pullSecretsAreStrings: shape.pullSecretsAreStrings, serviceAccount: account))
+        }
+        for path in shape.podSpecs {
+            if path.hasSuffix(".spec") {
+                // A pod template: its metadata sits beside its spec.
+                for (template, _) in document.nodes(at: String(path.dropLast(5)), from: root) where document.kind(template) == .mapping {
+                    guard let spec = document.value("spec", in: template), document.kind(spec) == .mapping else { continue }
+                    let metadata = document.value("metadata", in: template)
+                    result.append(PodSpec(document: document, spec: spec, metadata: metadata, partial: shape.partial))
+                }
+                continue
+            }
+            for (node, _) in document.nodes(at: path, from: root) where document.kind(node) == .mapping {
+                result.append(PodSpec(document: document, spec: node, partial: shape.partial))
+            }
+        }
+        return result
+    }
+
+    /// Where the pod spec of a kind lives, and its template's metadata.
+    static func podSpecNode(kind: String, root: NodeID, spec: NodeID?, document: YAMLDocument) -> (NodeID, NodeID?)? {
         func mapping(_ node: NodeID?) -> NodeID? {
             guard let node, document.kind(node) == .mapping else { return nil }
             return node
@@ -135,21 +236,25 @@ enum ManifestReader {
         func child(_ node: NodeID?, _ key: StaticString) -> NodeID? {
             mapping(node).flatMap { document.value(key, in: $0) }
         }
+        func template(_ node: NodeID?) -> (NodeID, NodeID?)? {
+            guard let spec = mapping(child(node, "spec")) else { return nil }
+            return (spec, child(node, "metadata"))
+        }
         switch kind {
         case "Pod":
-            return mapping(spec)
+            return mapping(spec).map { ($0, child(root, "metadata")) }
         case "PodTemplate":
-            return mapping(child(child(root, "template"), "spec"))
+            return template(child(root, "template"))
         case "CronJob":
-            return mapping(child(child(child(child(spec, "jobTemplate"), "spec"), "template"), "spec"))
+            return template(child(child(child(spec, "jobTemplate"), "spec"), "template"))
         case "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job":
-            return mapping(child(child(spec, "template"), "spec"))
+            return template(child(spec, "template"))
         default:
             // Custom resources that embed a pod template (Argo Rollouts, Knative Services, ...).
-            guard let candidate = mapping(child(child(spec, "template"), "spec")),
-                let containers = document.value("containers", in: candidate), document.kind(containers) == .sequence
+            guard let found = template(child(spec, "template")),
+                let containers = document.value("containers", in: found.0), document.kind(containers) == .sequence
             else { return nil }
-            return candidate
+            return found
         }
     }
 }

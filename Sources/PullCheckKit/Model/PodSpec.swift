@@ -9,13 +9,17 @@ public struct PodSpec: Sendable {
     /// `serviceAccountName`, or the deprecated `serviceAccount` when that is all there is.
     public let serviceAccountName: ScalarField?
 
-    init(document: YAMLDocument, spec: NodeID) {
+    /// - Parameters:
+    ///   - metadata: the pod template's `metadata` (for what mutating webhooks fill in).
+    ///   - partial: the containers patch ones an operator generates, and may leave out `image`.
+    init(document: YAMLDocument, spec: NodeID, metadata: NodeID? = nil, partial: Bool = false) {
         span = document.span(spec)
+        let injection = IstioInjection(document: document, metadata: metadata)
         var containers: [Container] = []
-        for kind in Container.Kind.allCases {
+        for kind in Container.Kind.allCases where kind != .other {
             guard let list = document.value(kind.fieldName, in: spec), document.kind(list) == .sequence else { continue }
             for (index, item) in document.items(list).enumerated() {
-                containers.append(Container(document: document, node: item, kind: kind, index: index))
+                containers.append(Container(document: document, node: item, kind: kind, index: index, injection: injection, partial: partial))
             }
         }
         self.containers = containers
@@ -30,6 +34,20 @@ public struct PodSpec: Sendable {
         }
     }
 
+    /// The containers and images of a custom resource that live outside a pod spec (Argo's
+    /// `templates[].container`, Tekton's `steps`, `spec.image`), with the pull secrets and
+    /// ServiceAccount the operator gives their pods.
+    init(
+        document: YAMLDocument, span: SourceSpan, containers: [Container], pullSecrets: (key: NodeID, value: NodeID)?,
+        pullSecretsAreStrings: Bool, serviceAccount: ScalarField?
+    ) {
+        self.span = span
+        self.containers = containers
+        imagePullSecrets = document.nameReferences(pullSecrets?.value, allowStrings: pullSecretsAreStrings)
+        imagePullSecretsKeySpan = pullSecrets.map { document.span($0.key) }
+        serviceAccountName = serviceAccount
+    }
+
     /// The ServiceAccount the pod runs as (`default` when none is named).
     public var effectiveServiceAccount: String {
         guard let account = serviceAccountName, !account.isEmptyOrNull, !account.isCollection else { return "default" }
@@ -41,12 +59,15 @@ public struct PodSpec: Sendable {
 public struct Container: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case container, initContainer, ephemeralContainer
+        /// A container or image field of a custom resource, named by its path.
+        case other
 
         var fieldName: StaticString {
             switch self {
             case .container: return "containers"
             case .initContainer: return "initContainers"
             case .ephemeralContainer: return "ephemeralContainers"
+            case .other: return ""
             }
         }
 
@@ -56,6 +77,7 @@ public struct Container: Sendable {
             case .container: return "container"
             case .initContainer: return "init container"
             case .ephemeralContainer: return "ephemeral container"
+            case .other: return "container"
             }
         }
     }
@@ -70,26 +92,57 @@ public struct Container: Sendable {
     public let imagePullPolicy: ScalarField?
     /// The parsed image, when `image` is a non-empty string.
     public let reference: Result<ImageReference, ImageReferenceError>?
+    /// What fills the image in at admission, when something does (`image: auto` for Istio's
+    /// gateway injection): the image rules leave it alone.
+    public let imageFilledBy: String?
+    /// The container patches one an operator generates: it may leave out `image`.
+    public let mayOmitImage: Bool
+    /// Where a custom resource keeps it (`spec.templates[0].container`), for messages.
+    public let path: String?
 
-    init(document: YAMLDocument, node: NodeID, kind: Kind, index: Int) {
+    init(
+        document: YAMLDocument, node: NodeID, kind: Kind, index: Int, injection: IstioInjection? = nil, partial: Bool = false,
+        path: String? = nil
+    ) {
         self.kind = kind
         self.index = index
+        self.path = path
+        mayOmitImage = partial
         let mapping = document.kind(node) == .mapping ? node : nil
         name = mapping.flatMap { document.value("name", in: $0) }.flatMap { document.nonNullString($0) }
         span = document.span(node)
         image = ScalarField.read("image", in: mapping, of: document)
         imagePullPolicy = ScalarField.read("imagePullPolicy", in: mapping, of: document)
-        if let image, !image.isCollection, !image.isEmptyOrNull, image.nonStringType == nil {
-            reference = ImageReference.parse(image.value)
-        } else {
-            reference = nil
-        }
+        (reference, imageFilledBy) = Self.parse(image, injection: injection)
     }
 
-    /// `container "web"`, `init container "migrate"`, or `container #2` when unnamed.
+    /// An image field of a custom resource outside any container (`spec.image`).
+    init(document: YAMLDocument, imageKey: NodeID, imageValue: NodeID, path: String, index: Int) {
+        kind = .other
+        self.index = index
+        self.path = path
+        name = nil
+        mayOmitImage = true
+        span = document.span(imageValue)
+        let field = ScalarField(document: document, key: imageKey, value: imageValue)
+        image = field
+        imagePullPolicy = nil
+        (reference, imageFilledBy) = Self.parse(field, injection: nil)
+    }
+
+    private static func parse(_ image: ScalarField?, injection: IstioInjection?) -> (Result<ImageReference, ImageReferenceError>?, String?) {
+        guard let image, !image.isCollection, !image.isEmptyOrNull, image.nonStringType == nil else { return (nil, nil) }
+        if image.value == "auto", let injection, let reason = injection.reason { return (nil, reason) }
+        return (ImageReference.parse(image.value), nil)
+    }
+
+    /// `container "web"`, `init container "migrate"`, or `container #2` when unnamed; for custom
+    /// resources the path (`container "main" (spec.templates[0].container)`, `image spec.image`).
     public var displayName: String {
-        if let name { return "\(kind.displayName) \"\(name)\"" }
-        return "\(kind.displayName) #\(index + 1)"
+        if kind == .other, name == nil, let path { return path.hasSuffix("image") || path.hasSuffix("imageName") ? "image \(path)" : "container \(path)" }
+        let base = name.map { "\(kind.displayName) \"\($0)\"" } ?? "\(kind.displayName) #\(index + 1)"
+        if let path { return base + " (\(path))" }
+        return base
     }
 
     /// The parsed image, if it parsed.
@@ -102,6 +155,28 @@ public struct Container: Sendable {
     public var hasExplicitPullPolicy: Bool {
         guard let policy = imagePullPolicy else { return false }
         return !policy.isEmptyOrNull
+    }
+}
+
+/// Istio's gateway injection: a pod template labelled for injection gets its `image: auto`
+/// replaced by the proxy image at admission.
+struct IstioInjection {
+    let reason: String?
+
+    init(document: YAMLDocument, metadata: NodeID?) {
+        guard let metadata, document.kind(metadata) == .mapping else {
+            reason = nil
+            return
+        }
+        let annotations = document.stringMap(document.value("annotations", in: metadata))
+        let labels = document.stringMap(document.value("labels", in: metadata))
+        if let template = annotations.first(where: { $0.key == "inject.istio.io/templates" }) {
+            reason = "Istio's injection webhook replaces image: auto (inject.istio.io/templates: \(template.value))"
+        } else if labels.contains(where: { ($0.key == "sidecar.istio.io/inject" && $0.value == "true") || $0.key == "istio.io/rev" }) {
+            reason = "Istio's injection webhook replaces image: auto (the pod template is labelled for injection)"
+        } else {
+            reason = nil
+        }
     }
 }
 

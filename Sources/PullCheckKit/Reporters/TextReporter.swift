@@ -32,6 +32,17 @@ struct TextReporter: Reporter {
                     out += style.severity(row.severity) + "\n"
                 }
             }
+            if !report.unknownImageKinds.isEmpty {
+                if !out.isEmpty { out += "\n" }
+                let kinds = report.unknownImageKinds.sorted { $0.key < $1.key }.map { "\(displayText($0.key)) (\($0.value))" }
+                let count = report.unknownImageKinds.values.reduce(0, +)
+                out += "\(plural(count, "object")) of kinds pullcheck does not know hold an image: field, not checked: "
+                out += kinds.joined(separator: ", ") + "; describe them under custom-resources: in .pullcheck.yaml\n"
+            }
+            if report.contextFileCount > 0 {
+                if !out.isEmpty { out += "\n" }
+                out += "Project context: \(plural(report.contextFileCount, "other file")) of the project, \(report.contextFilesRead) read for Secrets, ServiceAccounts and pull secrets\n"
+            }
             if !report.notes.isEmpty {
                 if !out.isEmpty { out += "\n" }
                 out += "Skipped \(plural(report.notes.count, "path")):\n"

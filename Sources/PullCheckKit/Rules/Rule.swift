@@ -161,11 +161,19 @@ struct RunRuleContext {
     var severity = Severity.error
     var diagnostics: [Diagnostic] = []
 
-    mutating func report(_ message: String, at span: SourceSpan, pod: PodFact, container: ContainerFact? = nil) {
+    mutating func report(
+        _ message: String, at span: SourceSpan, pod: PodFact, container: ContainerFact? = nil, severity: Severity? = nil
+    ) {
+        let saved = self.severity
+        if let severity { self.severity = severity }
+        defer { self.severity = saved }
         report(
             message, at: span, file: pod.file, object: pod.object, ordinal: pod.objectOrdinal, container: container?.name,
             image: container?.image)
     }
+
+    /// The rule's severity, but at most a warning: for findings that rest on a guess.
+    var guessSeverity: Severity { min(severity, .warning) }
 
     mutating func report(
         _ message: String, at span: SourceSpan, file: String, object: ObjectReference, ordinal: Int, container: String? = nil,

@@ -111,6 +111,50 @@ public struct YAMLDocument: Sendable {
         return YAMLScalarStyle(rawValue: r.style)
     }
 
+    /// Whether a mapping at or below `node` has the key `key` (a bounded walk).
+    func hasKey(_ key: String, under node: NodeID, limit: Int = 100_000) -> Bool {
+        var stack = [resolve(node)]
+        var visited = 0
+        while let current = stack.popLast(), visited < limit {
+            visited += 1
+            let record = nodes[Int(current.index)]
+            guard record.kind == .mapping || record.kind == .sequence else { continue }
+            var child = record.a
+            var isKey = record.kind == .mapping
+            while child >= 0, Int(child) < nodes.count {
+                let id = NodeID(child)
+                if isKey, record.kind == .mapping, string(id) == key { return true }
+                if !isKey || record.kind == .sequence { stack.append(resolve(id)) }
+                if record.kind == .mapping { isKey.toggle() }
+                child = nodes[Int(child)].next
+            }
+        }
+        return false
+    }
+
+    /// Whether a scalar (key or value) at or below `node` contains `needle` (a bounded walk).
+    func mentions(_ needle: String, under node: NodeID, limit: Int = 100_000) -> Bool {
+        var stack = [resolve(node)]
+        var visited = 0
+        while let current = stack.popLast(), visited < limit {
+            visited += 1
+            let record = nodes[Int(current.index)]
+            switch record.kind {
+            case .scalar:
+                if let text = string(current), text.utf8.count >= needle.utf8.count, text.contains(needle) { return true }
+            case .mapping, .sequence:
+                var child = record.a
+                while child >= 0, Int(child) < nodes.count {
+                    stack.append(resolve(NodeID(child)))
+                    child = nodes[Int(child)].next
+                }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
     /// Whether the node is what an unquoted `{{ expression }}` parses as: a flow mapping whose first
     /// key is another flow mapping that starts one column later.
     public func isTemplateMapping(_ id: NodeID) -> Bool {

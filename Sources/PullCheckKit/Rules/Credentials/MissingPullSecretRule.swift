@@ -122,21 +122,30 @@ struct MissingPullSecretRule: RunRule {
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         for pod in facts.pods {
             guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
+            // Pull secrets added at admission (a mutating policy in the project, or declared).
+            if let injected = facts.admissionPullSecrets(for: pod.namespace, configuration: context.configuration), !injected.isEmpty { continue }
             for container in pod.containers {
-                let verdict = context.configuration.registries.visibility(of: container.reference)
+                let verdict = facts.registryVerdict(container.reference, for: pod, configuration: context.configuration)
                 // A misspelt host fails before credentials matter; registry-typo reports it.
-                guard verdict.visibility == .private,
+                guard verdict.visibility == .private || verdict.visibility == .unknown,
                     KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
                 else { continue }
                 let why: String
                 if let account {
                     why = "neither the pod nor its ServiceAccount \(account.name) has imagePullSecrets"
                 } else {
-                    why = "the pod has no imagePullSecrets (its ServiceAccount \(pod.serviceAccount) is not in the linted files and might provide some)"
+                    why = "the pod has no imagePullSecrets and its ServiceAccount \(pod.serviceAccount) is not in the project"
                 }
-                context.report(
-                    "\(container.displayName) pulls \"\(container.image)\" from the private registry \(container.reference.domain), but \(why); the pull will fail with unauthorized and the pod stays in ImagePullBackOff",
-                    at: container.imageSpan, pod: pod, container: container)
+                let domain = container.reference.domain
+                if verdict.visibility == .private {
+                    context.report(
+                        "\(container.displayName) pulls \"\(container.image)\" from the private registry \(domain) (\(verdict.reason)), but \(why); the pull will fail with unauthorized and the pod stays in ImagePullBackOff",
+                        at: container.imageSpan, pod: pod, container: container)
+                } else {
+                    context.report(
+                        "\(container.displayName) pulls \"\(container.image)\" from \(domain), and \(why); pullcheck does not know whether \(domain) needs credentials (if it does, the pull fails with unauthorized): declare it in .pullcheck.yaml under registries.public, or registries.private to make this an error",
+                        at: container.imageSpan, pod: pod, container: container, severity: context.guessSeverity)
+                }
             }
         }
     }

@@ -7,14 +7,18 @@ struct PullSecretNotFoundRule: RunRule {
         summary: "`imagePullSecrets` names a Secret that the linted manifests do not define.",
         details: """
             Looks up each name in a pod's (or ServiceAccount's) `imagePullSecrets` among the Secrets, \
-            SealedSecrets (their `spec.template`) and ExternalSecrets (their `spec.target`) of the run. \
-            Pre-commit passes only the changed files, so a missing Secret is reported only when the \
-            run holds at least one secret that can be in the pod's namespace (the manifests do ship \
-            secrets, just not this one), or when `manifests-complete: true` says the run is the whole \
-            picture. A Secret of that name that exists only in another, explicitly different namespace \
-            is always reported: pods can only use pull secrets from their own namespace. Objects \
-            without `metadata.namespace` can be applied anywhere, so they are never reported as being \
-            in the wrong namespace. Names listed under `external-secrets` are never reported.
+            SealedSecrets (their `spec.template`) and ExternalSecrets (their `spec.target`) of the \
+            project: the files of the run and, when a run names only some files (pre-commit, an \
+            editor), the project's other manifests too. A missing Secret is reported only on evidence \
+            that the manifests should hold it: the same application ships Secrets (the nearest folder \
+            with a `kustomization.yaml`, the Helm chart, or else the same folder), or a Secret is \
+            written into the same explicit namespace, or `manifests-complete: true` says the run is \
+            the whole picture. In a monorepo of independent samples, one sample's Secret says \
+            nothing about another's `kubectl create secret`. A Secret of that name that exists only \
+            in another, explicitly different namespace is always reported: pods can only use pull \
+            secrets from their own namespace. Objects without `metadata.namespace` can be applied \
+            anywhere, so they are never reported as being in the wrong namespace. Names listed under \
+            `external-secrets` are never reported.
             """,
         rationale: """
             kubelet looks the secret up in the pod's namespace; when it is missing, it logs a warning \
@@ -116,14 +120,19 @@ struct PullSecretNotFoundRule: RunRule {
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         for item in facts.pullSecretReferences {
-            guard let message = Self.problem(item.reference, namespace: item.namespace, facts: facts, configuration: context.configuration) else { continue }
+            guard
+                let message = Self.problem(
+                    item.reference, namespace: item.namespace, unit: item.unit, facts: facts, configuration: context.configuration)
+            else { continue }
             context.report(
                 "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file,
                 object: item.object, ordinal: item.objectOrdinal)
         }
     }
 
-    static func problem(_ reference: NameReference, namespace: String?, facts: RunFacts, configuration: Configuration) -> String? {
+    static func problem(_ reference: NameReference, namespace: String?, unit: String, facts: RunFacts, configuration: Configuration)
+        -> String?
+    {
         guard let name = reference.name else { return nil }
         guard facts.secrets(named: name, for: namespace).isEmpty else { return nil }
         guard !configuration.isExternalSecret(name: name, namespace: namespace) else { return nil }
@@ -131,7 +140,7 @@ struct PullSecretNotFoundRule: RunRule {
         if let other = elsewhere.first, let namespace {
             return "secret \(name), which exists in namespace \(other), but the pod runs in \(namespace); kubelet only reads pull secrets from the pod's own namespace and pulls without it"
         }
-        guard configuration.manifestsComplete || facts.hasSecrets(for: namespace) else { return nil }
+        guard configuration.manifestsComplete || facts.shouldHoldSecrets(unit: unit, namespace: namespace) else { return nil }
         // "Did you mean": the nearest name within two edits (skipped for huge runs).
         let known = facts.secretNames(for: namespace).sorted()
         let nearest = known.count > 5_000 ? nil : known.map { ($0, editDistance(name, $0, limit: 2)) }.min { $0.1 < $1.1 }

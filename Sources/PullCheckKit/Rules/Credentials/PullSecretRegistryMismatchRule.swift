@@ -123,9 +123,9 @@ struct PullSecretRegistryMismatchRule: RunRule {
             if keyrings[identity] == nil { keyrings[identity] = .some(Self.keyring(names, namespace: pod.namespace, facts: facts)) }
             guard case .some(.some(var keyring)) = keyrings[identity] else { continue }
             for container in pod.containers {
-                let verdict = context.configuration.registries.visibility(of: container.reference)
+                let verdict = facts.registryVerdict(container.reference, for: pod, configuration: context.configuration)
                 // A misspelt host fails before credentials matter; registry-typo reports it.
-                guard verdict.visibility == .private,
+                guard verdict.visibility == .private || verdict.visibility == .unknown,
                     KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
                 else { continue }
                 let image = container.reference.normalizedName
@@ -135,8 +135,13 @@ struct PullSecretRegistryMismatchRule: RunRule {
                 let secretNames = names.compactMap(\.name).joined(separator: ", ")
                 var message = "\(container.displayName) pulls \"\(container.image)\" from \(container.reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
                 if let nearest = nearestKeyExplanation(keys: keyring.keys, image: image) { message += ": \(nearest)" }
-                message += "; the pull goes out unauthenticated and fails"
-                context.report(message, at: container.domainSpan, pod: pod, container: container)
+                if verdict.visibility == .private {
+                    message += "; the pull goes out unauthenticated and fails"
+                    context.report(message, at: container.domainSpan, pod: pod, container: container)
+                } else {
+                    message += "; the pull goes out unauthenticated, which fails unless \(container.reference.domain) is public (pullcheck does not know: declare it under registries.public or registries.private)"
+                    context.report(message, at: container.domainSpan, pod: pod, container: container, severity: context.guessSeverity)
+                }
             }
             keyrings[identity] = .some(keyring)
         }

@@ -90,19 +90,20 @@ struct AlwaysPullImmutableRule: ObjectRule {
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let policy = container.imagePullPolicy, policy.value == "Always", let reference = container.validReference,
-                let image = container.image
-            else { continue }
-            if reference.digest != nil {
-                context.report(
-                    "\(container.displayName) pulls \"\(image.value)\" with imagePullPolicy Always although the digest pins it: every start contacts the registry (rate limits, outages) for an image that cannot change; use IfNotPresent",
-                    at: policy.span, container: container)
-            } else if let tag = reference.tag, context.configuration.isImmutableTag(tag) {
-                context.report(
-                    "\(container.displayName) pulls \"\(image.value)\" with imagePullPolicy Always although its tag \"\(tag)\" is configured as immutable: every start contacts the registry for an image that cannot change; use IfNotPresent",
-                    at: policy.span, container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let policy = container.imagePullPolicy, policy.value == "Always", let reference = container.validReference,
+                    let image = container.image
+                else { continue }
+                if reference.digest != nil {
+                    context.report(
+                        "\(container.displayName) pulls \"\(image.value)\" with imagePullPolicy Always although the digest pins it: every start contacts the registry (rate limits, outages) for an image that cannot change; use IfNotPresent",
+                        at: policy.span, container: container)
+                } else if let tag = reference.tag, context.configuration.isImmutableTag(tag) {
+                    context.report(
+                        "\(container.displayName) pulls \"\(image.value)\" with imagePullPolicy Always although its tag \"\(tag)\" is configured as immutable: every start contacts the registry for an image that cannot change; use IfNotPresent",
+                        at: policy.span, container: container)
+                }
             }
         }
     }

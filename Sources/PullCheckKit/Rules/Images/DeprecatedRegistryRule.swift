@@ -66,17 +66,18 @@ struct DeprecatedRegistryRule: ObjectRule {
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let reference = container.validReference, let image = container.image,
-                let retirement = KnownRegistries.retirement(for: reference),
-                context.override(for: image.value)?.setsName != true  // a kustomization replaces the name
-            else { continue }
-            if retirement.state == .frozen && reference.digest != nil { continue }
-            let span = reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.span(ofCharacters: reference.pathRange)
-            context.report(
-                "\(container.displayName) pulls \"\(image.value)\": \(retirement.what); use \(retirement.replacement) (\(retirement.reference))",
-                at: span, container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let reference = container.validReference, let image = container.image,
+                    let retirement = KnownRegistries.retirement(for: reference),
+                    context.override(for: image.value)?.setsName != true  // a kustomization replaces the name
+                else { continue }
+                if retirement.state == .frozen && reference.digest != nil { continue }
+                let span = reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.span(ofCharacters: reference.pathRange)
+                context.report(
+                    "\(container.displayName) pulls \"\(image.value)\": \(retirement.what); use \(retirement.replacement) (\(retirement.reference))",
+                    at: span, container: container)
+            }
         }
     }
 }

@@ -114,33 +114,34 @@ struct InvalidImageRefRule: ObjectRule {
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            // Placeholders are templated-value's.
-            guard let image = container.image, !image.isTemplateMapping else { continue }
-            if image.isCollection {
-                context.report(
-                    "\(container.displayName) has an image that is a \(image.style == nil ? "mapping or list" : "value") instead of a string; the API server rejects it",
-                    at: image.span, container: container)
-                continue
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                // Placeholders are templated-value's.
+                guard let image = container.image, !image.isTemplateMapping else { continue }
+                if image.isCollection {
+                    context.report(
+                        "\(container.displayName) has an image that is a \(image.style == nil ? "mapping or list" : "value") instead of a string; the API server rejects it",
+                        at: image.span, container: container)
+                    continue
+                }
+                if let type = image.nonStringType {
+                    context.report(
+                        "\(container.displayName) has the image \(image.value), which YAML reads as \(type), not a string; kubectl rejects the manifest; quote it: image: \"\(image.value)\"",
+                        at: image.span, container: container)
+                    continue
+                }
+                guard case .failure(let error) = container.reference, !error.isPlaceholder else { continue }
+                var message = "\(container.displayName) image \"\(displayText(image.value, limit: 120))\": \(error.message)"
+                if error.category == .invalidFormat, Self.hasEdgeWhitespace(image.value) {
+                    message += object.kind == "Pod"
+                        ? "; the API server rejects the pod"
+                        : "; the API server accepts it in a pod template, then every pod fails with InvalidImageName"
+                } else {
+                    message += "; kubelet will fail with InvalidImageName"
+                }
+                let span = image.span(ofCharacters: error.offset..<(error.offset + max(1, error.length)))
+                context.report(message, at: span, container: container)
             }
-            if let type = image.nonStringType {
-                context.report(
-                    "\(container.displayName) has the image \(image.value), which YAML reads as \(type), not a string; kubectl rejects the manifest; quote it: image: \"\(image.value)\"",
-                    at: image.span, container: container)
-                continue
-            }
-            guard case .failure(let error) = container.reference, !error.isPlaceholder else { continue }
-            var message = "\(container.displayName) image \"\(displayText(image.value, limit: 120))\": \(error.message)"
-            if error.category == .invalidFormat, Self.hasEdgeWhitespace(image.value) {
-                message += object.kind == "Pod"
-                    ? "; the API server rejects the pod"
-                    : "; the API server accepts it in a pod template, then every pod fails with InvalidImageName"
-            } else {
-                message += "; kubelet will fail with InvalidImageName"
-            }
-            let span = image.span(ofCharacters: error.offset..<(error.offset + max(1, error.length)))
-            context.report(message, at: span, container: container)
         }
     }
 

@@ -47,25 +47,26 @@ struct InvalidPullPolicyRule: ObjectRule {
     static let valid = ["Always", "IfNotPresent", "Never"]
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let policy = container.imagePullPolicy, !policy.isEmptyOrNull, !Self.valid.contains(policy.value),
-                policy.placeholder == nil  // templated-value's
-            else { continue }
-            if let type = policy.nonStringType {
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let policy = container.imagePullPolicy, !policy.isEmptyOrNull, !Self.valid.contains(policy.value),
+                    policy.placeholder == nil  // templated-value's
+                else { continue }
+                if let type = policy.nonStringType {
+                    context.report(
+                        "\(container.displayName) has imagePullPolicy \(policy.value), which YAML reads as \(type), not a string; the API server rejects it (Always, IfNotPresent or Never)",
+                        at: policy.span, container: container)
+                    continue
+                }
+                if policy.isCollection {
+                    context.report("\(container.displayName) has an imagePullPolicy that is not a string; the API server rejects it", at: policy.span, container: container)
+                    continue
+                }
+                let nearest = Self.valid.min { editDistance(policy.value.lowercased(), $0.lowercased()) < editDistance(policy.value.lowercased(), $1.lowercased()) } ?? "IfNotPresent"
                 context.report(
-                    "\(container.displayName) has imagePullPolicy \(policy.value), which YAML reads as \(type), not a string; the API server rejects it (Always, IfNotPresent or Never)",
+                    "\(container.displayName) has imagePullPolicy \"\(policy.value)\", which the API server rejects; did you mean \(nearest)? (Always, IfNotPresent or Never, case-sensitive)",
                     at: policy.span, container: container)
-                continue
             }
-            if policy.isCollection {
-                context.report("\(container.displayName) has an imagePullPolicy that is not a string; the API server rejects it", at: policy.span, container: container)
-                continue
-            }
-            let nearest = Self.valid.min { editDistance(policy.value.lowercased(), $0.lowercased()) < editDistance(policy.value.lowercased(), $1.lowercased()) } ?? "IfNotPresent"
-            context.report(
-                "\(container.displayName) has imagePullPolicy \"\(policy.value)\", which the API server rejects; did you mean \(nearest)? (Always, IfNotPresent or Never, case-sensitive)",
-                at: policy.span, container: container)
         }
     }
 }

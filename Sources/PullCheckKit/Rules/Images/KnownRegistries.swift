@@ -57,9 +57,11 @@ enum KnownRegistries {
 
     /// Why a registry host is probably not the one meant: a misspelt well-known host, or a first
     /// path component with an uppercase letter, which makes it a host name (`Prom/exporter` is
-    /// pulled from a host called `Prom`). Hosts listed in the configuration are never typos.
+    /// pulled from a host called `Prom`). Hosts the built-in lists or the configuration know are never typos.
     static func typoExplanation(for reference: ImageReference, configuration: Configuration) -> String? {
-        guard reference.domainRange != nil, !configuration.registries.isConfigured(reference.domain) else { return nil }
+        // A host that the built-in lists or the configuration know (exactly or by a glob such as
+        // `*.gcr.io`) is real, however close it is to another one.
+        guard reference.domainRange != nil, configuration.registries.visibility(of: reference.domain).visibility == .unknown else { return nil }
         let host = RegistrySettings.splitPort(reference.domain).host
         if !host.contains("."), !reference.domain.contains(":"), host != "localhost", host != host.lowercased() {
             return "\"\(reference.domain)\" has an uppercase letter, so it is read as a registry host, not a Docker Hub account; kubelet will look up the host \(reference.domain) and fail with \"no such host\"; write it in lowercase (\(reference.domain.lowercased())/\(reference.path))"

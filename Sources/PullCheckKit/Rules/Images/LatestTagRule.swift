@@ -71,20 +71,21 @@ struct LatestTagRule: ObjectRule {
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let reference = container.validReference, reference.tag == "latest", let image = container.image,
-                context.override(for: image.value)?.setsTag != true  // a kustomization sets the tag
-            else { continue }
-            let span = reference.tagRange.map { image.span(ofCharacters: $0) } ?? image.span
-            if reference.digest == nil {
-                context.report(
-                    "\(container.displayName) uses \"\(image.value)\" with the mutable tag latest; pin a version tag or a digest",
-                    at: span, container: container)
-            } else if !container.hasExplicitPullPolicy {
-                context.report(
-                    "\(container.displayName) pins \"\(image.value)\" by digest, but the tag latest makes the API server default imagePullPolicy to Always, so every container start contacts the registry; drop \":latest\" or set imagePullPolicy: IfNotPresent",
-                    at: span, container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let reference = container.validReference, reference.tag == "latest", let image = container.image,
+                    context.override(for: image.value)?.setsTag != true  // a kustomization sets the tag
+                else { continue }
+                let span = reference.tagRange.map { image.span(ofCharacters: $0) } ?? image.span
+                if reference.digest == nil {
+                    context.report(
+                        "\(container.displayName) uses \"\(image.value)\" with the mutable tag latest; pin a version tag or a digest",
+                        at: span, container: container)
+                } else if !container.hasExplicitPullPolicy {
+                    context.report(
+                        "\(container.displayName) pins \"\(image.value)\" by digest, but the tag latest makes the API server default imagePullPolicy to Always, so every container start contacts the registry; drop \":latest\" or set imagePullPolicy: IfNotPresent",
+                        at: span, container: container)
+                }
             }
         }
     }

@@ -60,17 +60,18 @@ struct MissingImageRule: ObjectRule {
         references: [.init("Kubernetes: container images", "https://kubernetes.io/docs/concepts/containers/images/")])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            if let image = container.image {
-                guard !image.isCollection, image.isEmptyOrNull else { continue }
-                context.report(
-                    "\(container.displayName) has an empty image; there is nothing to pull", at: image.span, container: container)
-            } else if !context.isPatch {
-                // A kustomize patch names a container to change some of its fields.
-                context.report(
-                    "\(container.displayName) has no image; there is nothing to pull",
-                    at: SourceSpan(at: container.span.start), container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                if let image = container.image {
+                    guard !image.isCollection, image.isEmptyOrNull else { continue }
+                    context.report(
+                        "\(container.displayName) has an empty image; there is nothing to pull", at: image.span, container: container)
+                } else if !context.isPatch, !container.mayOmitImage {
+                    // A kustomize patch names a container to change some of its fields.
+                    context.report(
+                        "\(container.displayName) has no image; there is nothing to pull",
+                        at: SourceSpan(at: container.span.start), container: container)
+                }
             }
         }
     }

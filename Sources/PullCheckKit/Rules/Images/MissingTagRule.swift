@@ -49,16 +49,17 @@ struct MissingTagRule: ObjectRule {
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let reference = container.validReference, reference.tag == nil, reference.digest == nil,
-                let image = container.image
-            else { continue }
-            // A kustomization that includes this file sets the tag (its own entry is checked there).
-            if let override = context.override(for: image.value), override.setsTag || override.setsLatest { continue }
-            context.report(
-                "\(container.displayName) image \"\(image.value)\" has no tag, so kubelet pulls \(reference.pullReference); pin a version tag or a digest",
-                at: image.contentSpan, container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let reference = container.validReference, reference.tag == nil, reference.digest == nil,
+                    let image = container.image
+                else { continue }
+                // A kustomization that includes this file sets the tag (its own entry is checked there).
+                if let override = context.override(for: image.value), override.setsTag || override.setsLatest { continue }
+                context.report(
+                    "\(container.displayName) image \"\(image.value)\" has no tag, so kubelet pulls \(reference.pullReference); pin a version tag or a digest",
+                    at: image.contentSpan, container: container)
+            }
         }
     }
 }

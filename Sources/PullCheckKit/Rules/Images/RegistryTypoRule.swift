@@ -62,15 +62,16 @@ struct RegistryTypoRule: ObjectRule {
         references: [.init("Kubernetes: container images", "https://kubernetes.io/docs/concepts/containers/images/")])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let reference = container.validReference, let domainRange = reference.domainRange, let image = container.image,
-                let explanation = KnownRegistries.typoExplanation(for: reference, configuration: context.configuration),
-                context.override(for: image.value)?.setsName != true  // a kustomization replaces the name
-            else { continue }
-            context.report(
-                "\(container.displayName) image \"\(image.value)\": \(explanation)", at: image.span(ofCharacters: domainRange),
-                container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let reference = container.validReference, let domainRange = reference.domainRange, let image = container.image,
+                    let explanation = KnownRegistries.typoExplanation(for: reference, configuration: context.configuration),
+                    context.override(for: image.value)?.setsName != true  // a kustomization replaces the name
+                else { continue }
+                context.report(
+                    "\(container.displayName) image \"\(image.value)\": \(explanation)", at: image.span(ofCharacters: domainRange),
+                    container: container)
+            }
         }
     }
 }

@@ -53,15 +53,16 @@ struct TagTypoRule: ObjectRule {
         references: [.init("Kubernetes: image names and tags", "https://kubernetes.io/docs/concepts/containers/images/#image-names")])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        guard let pod = object.podSpec else { return }
-        for container in pod.containers {
-            guard let reference = container.validReference, reference.digest == nil, let tag = reference.tag,
-                Self.isLatestTypo(tag), let image = container.image
-            else { continue }
-            let span = reference.tagRange.map { image.span(ofCharacters: $0) } ?? image.span
-            context.report(
-                "\(container.displayName) image \"\(image.value)\" has the tag \"\(tag)\", which looks like a misspelling of \"latest\"; the registry will answer \"manifest unknown\" and the pod stays in ImagePullBackOff",
-                at: span, container: container)
+        for pod in object.podSpecs {
+            for container in pod.containers {
+                guard let reference = container.validReference, reference.digest == nil, let tag = reference.tag,
+                    Self.isLatestTypo(tag), let image = container.image
+                else { continue }
+                let span = reference.tagRange.map { image.span(ofCharacters: $0) } ?? image.span
+                context.report(
+                    "\(container.displayName) image \"\(image.value)\" has the tag \"\(tag)\", which looks like a misspelling of \"latest\"; the registry will answer \"manifest unknown\" and the pod stays in ImagePullBackOff",
+                    at: span, container: container)
+            }
         }
     }
 

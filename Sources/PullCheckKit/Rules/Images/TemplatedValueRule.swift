@@ -105,7 +105,7 @@ struct TemplatedValueRule: ObjectRule {
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
-        if let pod = object.podSpec {
+        for pod in object.podSpecs {
             for container in pod.containers {
                 if let image = container.image,
                     let placeholder = Self.imagePlaceholder(container) ?? (image.isTemplateMapping ? image.placeholder : nil)
