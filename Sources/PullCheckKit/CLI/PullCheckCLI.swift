@@ -73,13 +73,13 @@ public enum PullCheckCLI {
             default: return try LintCommand.run(arguments, environment)
             }
         } catch let error as UsageError {
-            environment.writeError("pullcheck: error: \(error.message)\nRun 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
+            environment.writeError(errorLine(error.message) + "Run 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
             return ExitStatus.usage
         } catch let error as ConfigurationError {
-            environment.writeError("pullcheck: error: \(error)\n")
+            for problem in error.problems { environment.writeError(errorLine(problem.description)) }
             return ExitStatus.usage
         } catch {
-            environment.writeError("pullcheck: error: \(error)\n")
+            environment.writeError(errorLine("\(error)"))
             return ExitStatus.usage
         }
     }
@@ -157,6 +157,7 @@ struct LintCommand {
         var manifestsComplete = false
         var noSource = false
         var columnUnit = ColumnUnit.character
+        var rulesBaseURL: String?
     }
 
     static let spec = CommandSpec<Options>(
@@ -204,6 +205,9 @@ struct LintCommand {
             },
             OptionSpec(["--column-unit"], value: "unit", help: "Columns count character (default), utf-16 (VS Code) or utf-8 (bytes).") {
                 options, value throws(UsageError) in options.columnUnit = try choice(value, "--column-unit")
+            },
+            OptionSpec(["--rules-base-url"], value: "url", help: "Where the rule pages are, for SARIF helpUri (default: this project's rules/).") {
+                options, value throws(UsageError) in options.rulesBaseURL = try validatedRulesBaseURL(value)
             },
             OptionSpec(["--jobs", "-j"], value: "n", help: "Lint this many files in parallel (default: the number of processors).") {
                 options, value throws(UsageError) in
@@ -295,11 +299,12 @@ struct LintCommand {
         context.workingDirectory = environment.workingDirectory
         context.inputs = collected.inputs
         context.configuration = configuration
+        context.rulesBaseURL = options.rulesBaseURL
 
         let reporter = options.format.reporter
         if !reporter.reportsInputFailures {
             for failure in report.inputFailures {
-                environment.writeError("pullcheck: error: \(failure.file): \(failure.message)\n")
+                environment.writeError(inputFailureLine(failure))
             }
         }
         environment.writeOutput(reporter.report(report, context: context))
