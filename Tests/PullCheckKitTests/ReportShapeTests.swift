@@ -170,6 +170,22 @@ struct ReportShapeTests {
         }
     }
 
+    // MARK: README
+
+    @Test("the README's editor table says what the VS Code recipe does (--column-unit utf-16)")
+    func readmeVSCode() throws {
+        guard case .success(let bytes) = FileSystem.readFile(packageRoot + "/README.md") else {
+            Issue.record("cannot read README.md")
+            return
+        }
+        let readme = String(decoding: bytes, as: UTF8.self)
+        let row = readme.split(separator: "\n").first { $0.hasPrefix("| VS Code |") }.map(String.init) ?? ""
+        #expect(row.contains("--column-unit utf-16"))
+        #expect(!row.contains("off by one"))
+        #expect(readme.contains(#""--column-unit", "utf-16""#))
+        #expect(readme.contains("--rules-base-url"))
+    }
+
     // MARK: Configuration
 
     @Test("every error of a .pullcheck.yaml is reported at once, each with its line and column")

@@ -117,7 +117,7 @@ public enum PullCheckCLI {
         case "generate-docs": environment.writeOutput(GenerateDocsCommand.spec.help)
         case nil: environment.writeOutput(overview)
         case let other?:
-            environment.writeError("pullcheck: error: unknown command \"\(other)\"\n")
+            environment.writeError(errorLine("unknown command \"\(other)\""))
             return ExitStatus.usage
         }
         return ExitStatus.success
@@ -431,7 +431,7 @@ struct GenerateDocsCommand {
             if options.check {
                 stale.append(path)
             } else if let error = FileSystem.writeFile(path, contents: page) {
-                environment.writeError("pullcheck: error: cannot write \(path): \(error)\n")
+                environment.writeError(errorLine("cannot write \(path): \(error)"))
                 return ExitStatus.inputError
             } else {
                 environment.writeOutput("wrote \(path)\n")
@@ -445,7 +445,7 @@ struct GenerateDocsCommand {
                 if options.check {
                     stale.append(readme + " (rule table)")
                 } else if let error = FileSystem.writeFile(readme, contents: updated) {
-                    environment.writeError("pullcheck: error: cannot write \(readme): \(error)\n")
+                    environment.writeError(errorLine("cannot write \(readme): \(error)"))
                     return ExitStatus.inputError
                 } else {
                     environment.writeOutput("wrote \(readme) (rule table)\n")

@@ -43,15 +43,8 @@ struct TextReporter: Reporter {
         return out
     }
 
-    /// Source excerpts never show secret data: lines inside a Secret's data, and, where the parser
-    /// could not tell (a syntax error), lines that look like credentials.
-    static func mayHoldSecret(_ text: String, line: Int, sensitive: [ClosedRange<Int>], unparsed: Bool) -> Bool {
-        if sensitive.contains(where: { $0.contains(line) }) { return true }
-        // Around a syntax error the parser knows nothing: judge the line itself.
-        return unparsed && looksLikeSecret(text)
-    }
-
-    /// Whether a line looks like it holds a credential (judged once per line).
+    /// Whether a line looks like it holds a credential (judged once per line; see
+    /// `ExcerptLine.mayHoldSecret`).
     static func looksLikeSecret(_ text: String) -> Bool {
         let lower = text.lowercased()
         for word in ["auth", "password", "passwd", "token", "secret", "dockerconfig", "dockercfg", "credential", "apikey", "api_key"]
@@ -128,8 +121,11 @@ struct ExcerptLine {
         looksLikeSecret = TextReporter.looksLikeSecret(text)
     }
 
+    /// Source excerpts never show secret data: lines inside a Secret's data, and, where the parser
+    /// could not tell (a syntax error), lines that look like credentials.
     func mayHoldSecret(line: Int, sensitive: [ClosedRange<Int>], unparsed: Bool) -> Bool {
         if sensitive.contains(where: { $0.contains(line) }) { return true }
+        // Around a syntax error the parser knows nothing: judge the line itself.
         return unparsed && looksLikeSecret
     }
 
