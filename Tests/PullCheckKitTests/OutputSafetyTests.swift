@@ -191,6 +191,21 @@ struct ExcerptTests {
         }
     }
 
+    @Test("with --column-unit utf-16 or utf-8 the marker is still under the span", arguments: ["character", "utf-16", "utf-8"])
+    func alignmentInOtherUnits(_ unit: String) {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: \"é👍日本\", image: \"nginx:latest\"}]}\n"
+        let run = runCLI(
+            ["--no-config", "--color", "never", "--column-unit", unit, "--stdin-filename", "p.yaml", "-"], stdin: text, terminal: true)
+        let excerpts = Self.excerpts(run.output)
+        #expect(excerpts.count == 1)
+        if let excerpt = excerpts.first { #expect(Self.marked(excerpt) == "latest") }
+        let line = ExcerptLine("aé👍b", unit: ColumnUnit(rawValue: unit) ?? .character)
+        for (index, column) in [1, 2, 3, 4, 5, 6].enumerated() {
+            let converted = (ColumnUnit(rawValue: unit) ?? .character).column(column, on: "aé👍b")
+            #expect(line.characterIndex(ofColumn: converted) == index)
+        }
+    }
+
     @Test("a long line is clipped to a window around the span, with … where it is cut")
     func clipped() {
         // 3,000 containers on one flow line: each finding's excerpt is a window, not the line.

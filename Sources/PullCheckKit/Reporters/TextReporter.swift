@@ -83,7 +83,7 @@ struct TextReporter: Reporter {
         var result: [String: [Int: ExcerptLine]] = [:]
         for input in context.inputs {
             guard let lines = wanted[input.displayName], result[input.displayName] == nil else { continue }
-            result[input.displayName] = SourceLines(input).lines(lines).mapValues(ExcerptLine.init)
+            result[input.displayName] = SourceLines(input).lines(lines).mapValues { ExcerptLine($0, unit: report.columnUnit) }
         }
         return result
     }
@@ -100,10 +100,12 @@ struct TextReporter: Reporter {
     func excerpt(_ line: ExcerptLine, diagnostic: Diagnostic, style: TextStyle) -> String {
         let number = String(diagnostic.span.start.line)
         let gutter = String(repeating: " ", count: number.count)
+        // Columns may count UTF-16 units or bytes (`--column-unit`): the window counts characters.
+        let start = line.characterIndex(ofColumn: diagnostic.span.start.column)
         let window = line.window(
-            start: max(0, diagnostic.span.start.column - 1),
+            start: start,
             length: diagnostic.span.end.line == diagnostic.span.start.line
-                ? max(1, diagnostic.span.end.column - diagnostic.span.start.column) : Int.max,
+                ? max(1, line.characterIndex(ofColumn: diagnostic.span.end.column) - start) : Int.max,
             width: Self.excerptWidth, lead: Self.excerptLead)
         var out = " \(style.dim(number + " |")) \(window.text)\n"
         out += " \(style.dim(gutter + " |")) \(window.pad)\(style.marker(window.marker, diagnostic.severity))\n"
@@ -115,10 +117,37 @@ struct TextReporter: Reporter {
 struct ExcerptLine {
     let scalars: [Unicode.Scalar]
     let looksLikeSecret: Bool
+    /// For columns in UTF-16 units or bytes: the units before each character (and after the
+    /// last), to find a column's character by binary search.
+    private let unitOffsets: [Int]?
 
-    init(_ text: String) {
+    init(_ text: String, unit: ColumnUnit = .character) {
         scalars = Array(text.unicodeScalars)
         looksLikeSecret = TextReporter.looksLikeSecret(text)
+        if unit == .character {
+            unitOffsets = nil
+        } else {
+            var offsets = [0]
+            offsets.reserveCapacity(scalars.count + 1)
+            for scalar in scalars { offsets.append((offsets.last ?? 0) + unit.width(scalar)) }
+            unitOffsets = offsets
+        }
+    }
+
+    /// The 0-based character index of a 1-based column in the line's unit (past the end of the
+    /// line, one unit per character, as `ColumnUnit.column` counts).
+    func characterIndex(ofColumn column: Int) -> Int {
+        let units = max(0, column - 1)
+        guard let offsets = unitOffsets, let total = offsets.last else { return units }
+        if units >= total { return scalars.count + (units - total) }
+        // The last character that starts at or before `units`.
+        var low = 0
+        var high = scalars.count
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if offsets[middle] <= units { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// Source excerpts never show secret data: lines inside a Secret's data, and, where the parser
