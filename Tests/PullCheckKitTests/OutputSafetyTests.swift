@@ -119,6 +119,22 @@ struct OutputSafetyTests {
         #expect(usage.error.contains("x\\u{1b}[2J\\nforged"))
     }
 
+    @Test("inspect-image shows an invalid reference escaped, with the marker under the fault")
+    func inspectImage() {
+        let run = runCLI(["inspect-image", "nginx:\u{1B}[2J\u{202E}x"])
+        #expect(run.status == 1)
+        #expect(OutputSafetyTests.rawUnsafe(run.output).isEmpty)
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "nginx:\\u{1b}[2J\\u{202e}x")
+        // The marker starts under the escaped ESC, where the tag goes wrong.
+        if let shown = lines.firstIndex(of: "  nginx:\\u{1b}[2J\\u{202e}x"), shown + 1 < lines.count {
+            #expect(lines[shown + 1].hasPrefix("        ^"))
+            #expect(!lines[shown + 1].hasPrefix("         "))
+        } else {
+            Issue.record("no marked input in \(run.output)")
+        }
+    }
+
     @Test("a control character in the source is escaped in the excerpt, not printed")
     func excerptOfControlCharacters() {
         // libyaml rejects the raw ESC: the finding is at it, and the excerpt shows the line.
