@@ -35,9 +35,15 @@ struct ReporterGoldenTests {
         Case(
             name: "stdin", arguments: ["--stdin-filename", "deploy/a b:c,100%2C.yaml", "-"], stdin: "testdata/reporters/stdin.yaml",
             status: 1, textError: ""),
+        // Values and a file name crafted to forge findings, workflow commands and XML, with every
+        // kind of character the display policy escapes (C0, DEL, C1, U+2028/9, bidi overrides).
+        Case(name: "hostile", arguments: ["--stdin-filename", hostileName, "-"], stdin: "testdata/reporters/hostile.yaml", status: 1, textError: ""),
         // No findings.
         Case(name: "clean", arguments: ["testdata/reporters/inputs/clean.yaml"], stdin: nil, status: 0, textError: ""),
     ]
+
+    /// A file name that would forge a finding and a workflow command if written raw.
+    static let hostileName = "deploy/\u{1B}[31mred\u{7}\r\n::error title=x::forged\u{2028}\u{202E}.yaml"
 
     static func fileExtension(_ format: OutputFormat) -> String {
         switch format {

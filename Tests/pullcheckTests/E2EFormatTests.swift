@@ -20,6 +20,8 @@ struct E2EFormatTests {
         var testDescription: String { name }
     }
 
+    static let hostileName = "deploy/\u{1B}[31mred\u{7}\r\n::error title=x::forged\u{2028}\u{202E}.yaml"
+
     static let cases: [Case] = [
         Case(name: "escaping, multi-byte columns, two-line span, every severity", arguments: ["testdata/reporters/inputs"], stdin: nil, status: 1),
         Case(
@@ -29,6 +31,13 @@ struct E2EFormatTests {
         Case(
             name: "standard input with an odd name", arguments: ["--stdin-filename", "deploy/a b:c,100%2C.yaml", "-"],
             stdin: ("testdata/reporters/stdin.yaml", "deploy/a b:c,100%2C.yaml"), status: 1),
+        Case(
+            name: "values and a file name crafted to forge findings, workflow commands and XML",
+            arguments: ["--stdin-filename", hostileName, "-"], stdin: ("testdata/reporters/hostile.yaml", hostileName), status: 1),
+        Case(
+            name: "rule pages of a fork (--rules-base-url)",
+            arguments: ["--rules-base-url", "https://git.example.com/fork/pullcheck/-/blob/main/rules/", "testdata/reporters/inputs/escaping.yaml"],
+            stdin: nil, status: 1),
         Case(name: "no findings", arguments: ["testdata/reporters/inputs/clean.yaml"], stdin: nil, status: 0),
         Case(name: "the demo", arguments: ["testdata/demo"], stdin: nil, status: 2),
     ]

@@ -114,6 +114,26 @@ def validate_lines_and_columns(properties: dict[str, str]) -> dict[str, str]:
     return p
 
 
+def display(text: str) -> str:
+    """pullcheck's display policy (DisplayText.swift): C0, DEL, C1, U+2028/2029 and the bidirectional
+    embeddings, overrides and isolates are shown escaped."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, "\\u{%x}" % code))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def attached(file: str) -> str:
+    """The path GitHub attaches an annotation to: without `./`, `.` segments or doubled slashes
+    (GitHub drops an annotation whose path starts with `./`)."""
+    parts = [part for part in file.split("/") if part not in ("", ".")]
+    return display(("/" if file.startswith("/") else "") + "/".join(parts) if parts else file)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--github", required=True)
@@ -129,11 +149,14 @@ def main() -> None:
 
     check(output == "" or output.endswith("\n"), "output does not end with a newline")
     check("\r" not in output, "output holds a raw CR")
+    unsafe = [c for c in output if c != "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029"
+                                                 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069)]
+    check(not unsafe, f"output holds raw control, separator or bidirectional characters: {unsafe!r}")
     want = []
     for error in expected.get("inputErrors", []):
-        want.append(("error", {"file": error["file"], "title": "pullcheck: unreadable input"}, error["message"]))
+        want.append(("error", {"file": attached(error["file"]), "title": "pullcheck: unreadable input"}, error["message"]))
     for finding in expected["findings"]:
-        properties = {"file": finding["file"], "line": str(finding["line"]), "endline": str(finding["endLine"])}
+        properties = {"file": attached(finding["file"]), "line": str(finding["line"]), "endline": str(finding["endLine"])}
         if finding["line"] == finding["endLine"]:
             properties["col"] = str(finding["column"])
             properties["endcolumn"] = str(finding["endColumn"])

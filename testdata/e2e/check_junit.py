@@ -8,9 +8,13 @@ with pullcheck's JSON of the same run.
 - the structure Jenkins' and GitLab's JUnit readers expect: <testsuites> of <testsuite name tests
   failures errors> of <testcase name classname>, with at most one <failure> or <error>;
 - the counts on <testsuites> and each <testsuite> add up to the elements below them;
-- one suite per input file; each finding at or above the fail level is in a <failure> of its
-  file's test case for its rule, below it in <system-out>; each unreadable input is an <error>;
-- attribute values and text come back exactly (quotes, <, &, newlines, tabs);
+- one suite per input file, named by the file relative to the working directory without `./`;
+- each finding is exactly one test case (classname `pullcheck.<rule>`, name `<file>:<line>:<column>`,
+  file and line attributes): a <failure> (type the severity, message the message, text the
+  finding's line) at or above the fail level, <system-out> below it; a file without findings is
+  one passing test case; each unreadable input is an <error>; nothing else, so the report grows
+  with the findings, not with files x rules;
+- attribute values and text come back exactly (quotes, <, &, escaped control characters);
 - junitparser (an independent reader) sees the same suites, cases and results.
 """
 from __future__ import annotations
@@ -23,6 +27,25 @@ from collections import defaultdict
 
 RANK = {"info": 0, "warning": 1, "error": 2}
 FAIL_LEVEL = {"info": 0, "warning": 1, "error": 2, "none": 3}
+
+
+def display(text: str) -> str:
+    """pullcheck's display policy (DisplayText.swift): C0, DEL, C1, U+2028/2029 and the bidirectional
+    embeddings, overrides and isolates are shown escaped."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, "\\u{%x}" % code))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def attached(file: str) -> str:
+    """The path as pullcheck's JUnit carries it: without `./`, `.` segments or doubled slashes."""
+    parts = [part for part in file.split("/") if part not in ("", ".")]
+    return display(("/" if file.startswith("/") else "") + "/".join(parts) if parts else file)
 
 
 def main() -> None:
@@ -44,70 +67,72 @@ def main() -> None:
     root = ET.fromstring(raw)
     check(root.tag == "testsuites", f"root is <{root.tag}>")
 
-    by_file_rule = defaultdict(list)
+    by_file = defaultdict(list)
     for finding in expected["findings"]:
-        by_file_rule[(finding["file"], finding["rule"])].append(finding)
+        by_file[attached(finding["file"])].append(finding)
     unreadable = defaultdict(list)
     for error in expected.get("inputErrors", []):
-        unreadable[error["file"]].append(error["message"])
+        unreadable[attached(error["file"])].append(error["message"])
     threshold = FAIL_LEVEL[args.fail_level]
 
     totals = {"tests": 0, "failures": 0, "errors": 0}
     suites = root.findall("testsuite")
     check(len(list(root)) == len(suites), "<testsuites> holds something other than <testsuite>")
     seen_files = set()
-    seen_pairs = set()
     for suite in suites:
         name = suite.get("name")
+        check(name not in seen_files, f"two suites for {name}")
         seen_files.add(name)
+        check(not name.startswith("./"), f"suite {name} starts with ./")
         cases = suite.findall("testcase")
         check(len(list(suite)) == len(cases), f"suite {name} holds something other than <testcase>")
         counts = {"tests": len(cases), "failures": 0, "errors": 0}
-        for case in cases:
-            check(case.get("classname") == name and case.get("file") == name, f"{name}: testcase classname/file differ")
+        want = []
+        if name in unreadable:
+            text = "\n".join(unreadable[name])
+            want.append(("pullcheck.input", name, None, "error", "input", text, text))
+        for f in by_file.get(name, []):
+            line = f"{name}:{f['line']}:{f['column']}: {f['severity']}: {f['message']} [{f['rule']}]"
+            failing = RANK[f["severity"]] >= threshold
+            want.append((f"pullcheck.{f['rule']}", f"{name}:{f['line']}:{f['column']}", str(f["line"]),
+                         "failure" if failing else "system-out", f["severity"] if failing else None,
+                         f["message"] if failing else None, line))
+        if not want:
+            want.append(("pullcheck", name, None, None, None, None, None))
+        check(len(cases) == len(want), f"suite {name}: {len(cases)} test cases, expected {len(want)}")
+        names = set()
+        for case, (classname, case_name, line, tag, kind, message, text) in zip(cases, want):
+            check(case.get("file") == name, f"{name}: testcase file {case.get('file')!r}")
+            check(case.get("classname") == classname, f"{name}: classname {case.get('classname')!r}, expected {classname!r}")
+            got_name = case.get("name")
+            check(got_name == case_name or got_name.startswith(case_name + " ("), f"{name}: name {got_name!r}, expected {case_name!r}")
+            check((classname, got_name) not in names, f"{name}: test case {classname} {got_name} twice")
+            names.add((classname, got_name))
+            check(case.get("line") == line, f"{name}/{got_name}: line {case.get('line')!r}, expected {line!r}")
             children = list(case)
-            check(len(children) <= 1, f"{name}/{case.get('name')}: more than one result element")
-            rule = case.get("name")
-            if rule == "read":
-                messages = unreadable.get(name, [])
-                check(len(children) == 1 and children[0].tag == "error", f"{name}: unreadable input without <error>")
-                if children:
-                    text = "\n".join(messages)
-                    check(children[0].get("message") == text and children[0].text == text,
-                          f"{name}: <error> says {children[0].get('message')!r}, expected {text!r}")
-                counts["errors"] += 1
+            if tag is None:
+                check(not children, f"{name}: a clean file's test case has a result element")
                 continue
-            found = by_file_rule.get((name, rule), [])
-            if found:
-                seen_pairs.add((name, rule))
-            lines = "\n".join(
-                f"{f['file']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']} [{f['rule']}]" for f in found)
-            failing = any(RANK[f["severity"]] >= threshold for f in found)
-            if not found:
-                check(not children, f"{name}/{rule}: a result element without findings")
-            elif failing:
-                counts["failures"] += 1
-                worst = max((f["severity"] for f in found), key=RANK.get)
-                ok = len(children) == 1 and children[0].tag == "failure"
-                check(ok, f"{name}/{rule}: expected <failure>")
-                if ok:
-                    element = children[0]
-                    check(element.get("type") == worst, f"{name}/{rule}: failure type {element.get('type')!r}")
-                    noun = "finding" if len(found) == 1 else "findings"
-                    check(element.get("message") == f"{len(found)} {noun}", f"{name}/{rule}: message {element.get('message')!r}")
-                    check(element.text == lines, f"{name}/{rule}: failure text {element.text!r} != {lines!r}")
-            else:
-                ok = len(children) == 1 and children[0].tag == "system-out"
-                check(ok, f"{name}/{rule}: expected <system-out> below the fail level")
-                if ok:
-                    check(children[0].text == lines, f"{name}/{rule}: system-out {children[0].text!r} != {lines!r}")
+            ok = len(children) == 1 and children[0].tag == tag
+            check(ok, f"{name}/{got_name}: expected <{tag}>, got {[c.tag for c in children]}")
+            if not ok:
+                continue
+            element = children[0]
+            check(element.text == text, f"{name}/{got_name}: <{tag}> text {element.text!r} != {text!r}")
+            if tag != "system-out":
+                check(element.get("type") == kind, f"{name}/{got_name}: type {element.get('type')!r}, expected {kind!r}")
+                check(element.get("message") == message, f"{name}/{got_name}: message {element.get('message')!r} != {message!r}")
+                counts["failures" if tag == "failure" else "errors"] += 1
         for key in counts:
             check(suite.get(key) == str(counts[key]), f"suite {name}: {key}={suite.get(key)}, counted {counts[key]}")
             totals[key] += counts[key]
     for key in totals:
         check(root.get(key) == str(totals[key]), f"testsuites {key}={root.get(key)}, counted {totals[key]}")
-    check(set(by_file_rule) <= seen_pairs, f"findings without a test case: {set(by_file_rule) - seen_pairs}")
+    check(set(by_file) <= seen_files, f"findings without a suite: {set(by_file) - seen_files}")
     check(set(unreadable) <= seen_files, f"unreadable inputs without a suite: {set(unreadable) - seen_files}")
+    check(totals["tests"] == len(expected["findings"]) + len(expected.get("inputErrors", []))
+          + len([s for s in suites if s.get("name") not in by_file and s.get("name") not in unreadable]),
+          "the test cases are not one per finding, unreadable input and clean file")
 
     # junitparser, an independent reader.
     from junitparser import Error, Failure, JUnitXml

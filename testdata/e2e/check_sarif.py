@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--source", action="append", default=[])
     args = parser.parse_args()
     root = pathlib.Path(args.root).resolve()
-    sources = dict(item.split("=", 1) for item in args.source)
+    sources = dict(item.rsplit("=", 1) for item in args.source)  # the name may hold "="
 
     with open(args.sarif, encoding="utf-8") as handle:
         log = json.load(handle)

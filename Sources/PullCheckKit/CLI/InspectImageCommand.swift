@@ -106,12 +106,20 @@ struct InspectImageCommand {
         _ inspection: Inspection, verdict: (RegistryVisibility, String)?, reference: ImageReference?, error: ImageReferenceError?,
         configuration: Configuration
     ) -> String {
-        var out = "\(inspection.input)\n"
+        // The input is shown by the display policy (an invalid reference may hold control characters).
+        let shown = displayText(inspection.input)
+        var out = "\(shown)\n"
         if let error {
-            out += "  invalid (\(error.category.rawValue)): \(error.message)\n"
-            // Point at the fault under the input.
-            let marker = String(repeating: " ", count: error.offset) + String(repeating: "^", count: max(1, error.length))
-            out += "  \(inspection.input)\n  \(marker)\n"
+            out += "  invalid (\(error.category.rawValue)): \(displayText(error.message))\n"
+            // Point at the fault under the input, counting escaped characters as shown.
+            let scalars = Array(inspection.input.unicodeScalars)
+            func width(_ part: ArraySlice<Unicode.Scalar>) -> Int {
+                displayText(String(String.UnicodeScalarView(part))).unicodeScalars.count
+            }
+            let before = width(scalars.prefix(error.offset))
+            let marked = width(scalars.dropFirst(error.offset).prefix(error.length))
+            let marker = String(repeating: " ", count: before) + String(repeating: "^", count: max(1, marked))
+            out += "  \(shown)\n  \(marker)\n"
             out += "  kubelet will fail the pod with InvalidImageName.\n"
             return out
         }

@@ -73,13 +73,13 @@ public enum PullCheckCLI {
             default: return try LintCommand.run(arguments, environment)
             }
         } catch let error as UsageError {
-            environment.writeError("pullcheck: error: \(error.message)\nRun 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
+            environment.writeError(errorLine(error.message) + "Run 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
             return ExitStatus.usage
         } catch let error as ConfigurationError {
-            environment.writeError("pullcheck: error: \(error)\n")
+            for problem in error.problems { environment.writeError(errorLine(problem.description)) }
             return ExitStatus.usage
         } catch {
-            environment.writeError("pullcheck: error: \(error)\n")
+            environment.writeError(errorLine("\(error)"))
             return ExitStatus.usage
         }
     }
@@ -117,7 +117,7 @@ public enum PullCheckCLI {
         case "generate-docs": environment.writeOutput(GenerateDocsCommand.spec.help)
         case nil: environment.writeOutput(overview)
         case let other?:
-            environment.writeError("pullcheck: error: unknown command \"\(other)\"\n")
+            environment.writeError(errorLine("unknown command \"\(other)\""))
             return ExitStatus.usage
         }
         return ExitStatus.success
@@ -161,6 +161,7 @@ struct LintCommand {
         var forceExclude = false
         var noIgnoreVCS = false
         var noProjectContext = false
+        var rulesBaseURL: String?
     }
 
     static let spec = CommandSpec<Options>(
@@ -218,8 +219,11 @@ struct LintCommand {
             OptionSpec(["--no-ignore-vcs"], help: "Walk files that .gitignore and .ignore leave out.") {
                 options, _ throws(UsageError) in options.noIgnoreVCS = true
             },
-            OptionSpec(["--no-project-context"], help: "Read only the inputs, not the project's other kustomizations.") {
+            OptionSpec(["--no-project-context"], help: "Read only the inputs, not the rest of the project (kustomizations, Secrets, ServiceAccounts).") {
                 options, _ throws(UsageError) in options.noProjectContext = true
+            },
+            OptionSpec(["--rules-base-url"], value: "url", help: "Where the rule pages are, for SARIF helpUri (default: this project's rules/).") {
+                options, value throws(UsageError) in options.rulesBaseURL = try validatedRulesBaseURL(value)
             },
             OptionSpec(["--jobs", "-j"], value: "n", help: "Lint this many files in parallel (default: the number of processors).") {
                 options, value throws(UsageError) in
@@ -317,11 +321,12 @@ struct LintCommand {
         context.workingDirectory = environment.workingDirectory
         context.inputs = collected.inputs
         context.configuration = configuration
+        context.rulesBaseURL = options.rulesBaseURL
 
         let reporter = options.format.reporter
         if !reporter.reportsInputFailures {
             for failure in report.inputFailures {
-                environment.writeError("pullcheck: error: \(failure.file): \(failure.message)\n")
+                environment.writeError(inputFailureLine(failure))
             }
         }
         environment.writeOutput(reporter.report(report, context: context))
@@ -448,7 +453,7 @@ struct GenerateDocsCommand {
             if options.check {
                 stale.append(path)
             } else if let error = FileSystem.writeFile(path, contents: page) {
-                environment.writeError("pullcheck: error: cannot write \(path): \(error)\n")
+                environment.writeError(errorLine("cannot write \(path): \(error)"))
                 return ExitStatus.inputError
             } else {
                 environment.writeOutput("wrote \(path)\n")
@@ -462,7 +467,7 @@ struct GenerateDocsCommand {
                 if options.check {
                     stale.append(readme + " (rule table)")
                 } else if let error = FileSystem.writeFile(readme, contents: updated) {
-                    environment.writeError("pullcheck: error: cannot write \(readme): \(error)\n")
+                    environment.writeError(errorLine("cannot write \(readme): \(error)"))
                     return ExitStatus.inputError
                 } else {
                     environment.writeOutput("wrote \(readme) (rule table)\n")

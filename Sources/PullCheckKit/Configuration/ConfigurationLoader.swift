@@ -3,10 +3,27 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let position: SourcePosition?
     public let message: String
+    /// The other problems found in the same file: all are reported at once.
+    public var more: [ConfigurationError] = []
+
+    /// Every problem, this one first, each as `file:line:column: message`.
+    public var problems: [ConfigurationError] { [ConfigurationError(file: file, position: position, message: message)] + more }
 
     public var description: String {
+        guard more.isEmpty else { return problems.map(\.description).joined(separator: "\n") }
         if let position { return "\(file):\(position.line):\(position.column): \(message)" }
         return "\(file): \(message)"
+    }
+
+    /// One error holding all of `problems` (not empty), in file order.
+    static func combining(_ problems: [ConfigurationError]) -> ConfigurationError {
+        let ordered = problems.enumerated().sorted {
+            let (a, b) = ($0.element.position ?? .start, $1.element.position ?? .start)
+            return a != b ? a < b : $0.offset < $1.offset
+        }.map(\.element)
+        var first = ordered[0]
+        first.more = Array(ordered.dropFirst())
+        return first
     }
 }
 
@@ -57,8 +74,8 @@ public enum ConfigurationLoader {
                 ?? error.byteOffset.map { SourceLines(LintInput(displayName: name, content: .bytes(bytes))).position(ofByteOffset: $0) }
             throw ConfigurationError(file: name, position: position, message: error.message)
         }
-        if let problem = summary.compositionProblems.first {
-            throw ConfigurationError(file: name, position: problem.span.start, message: problem.message)
+        if !summary.compositionProblems.isEmpty {
+            throw .combining(summary.compositionProblems.map { ConfigurationError(file: name, position: $0.span.start, message: $0.message) })
         }
         let nonEmpty = documents.filter { document in
             guard let root = document.root else { return false }
@@ -71,6 +88,7 @@ public enum ConfigurationLoader {
         guard let document = nonEmpty.first, let root = document.root else { return base }
         var reader = Reader(document: document, file: name, configuration: base)
         try reader.read(root)
+        if !reader.problems.isEmpty { throw .combining(reader.problems) }
         return reader.configuration
     }
 
@@ -79,6 +97,8 @@ public enum ConfigurationLoader {
         let document: YAMLDocument
         let file: String
         var configuration: Configuration
+        /// Problems found so far: each entry is checked, so one run reports them all.
+        var problems: [ConfigurationError] = []
 
         func error(_ node: NodeID, _ message: String) -> ConfigurationError {
             ConfigurationError(file: file, position: document.span(node).start, message: message)
@@ -96,10 +116,16 @@ public enum ConfigurationLoader {
 
         mutating func read(_ root: NodeID) throws(ConfigurationError) {
             guard document.kind(root) == .mapping else { throw error(root, "the configuration must be a mapping") }
-            if let duplicate = document.duplicateKeys.first {
-                throw error(duplicate.duplicate, "duplicate key \"\(document.string(duplicate.duplicate) ?? "")\"")
+            for duplicate in document.duplicateKeys {
+                problems.append(error(duplicate.duplicate, "duplicate key \"\(document.string(duplicate.duplicate) ?? "")\""))
             }
             for (keyNode, value) in document.entries(root) {
+                do throws(ConfigurationError) { try readEntry(keyNode, value) } catch { problems.append(error) }
+            }
+        }
+
+        mutating func readEntry(_ keyNode: NodeID, _ value: NodeID) throws(ConfigurationError) {
+            do {
                 guard let key = document.string(keyNode) else { throw error(keyNode, "keys must be strings") }
                 switch key {
                 case "rules": try readRules(value)
@@ -140,6 +166,12 @@ public enum ConfigurationLoader {
             guard document.kind(node) == .mapping else { throw error(node, "rules must be a mapping of rule ids to settings") }
             let known = RuleRegistry.descriptions
             for (keyNode, value) in document.entries(node) {
+                do throws(ConfigurationError) { try readRule(keyNode, value, known) } catch { problems.append(error) }
+            }
+        }
+
+        mutating func readRule(_ keyNode: NodeID, _ value: NodeID, _ known: [RuleDescription]) throws(ConfigurationError) {
+            do {
                 let id = document.string(keyNode) ?? ""
                 guard let description = known.first(where: { $0.id == id }) else {
                     throw error(keyNode, "unknown rule \"\(id)\"\(suggestion(id, known.map(\.id))); `pullcheck rules` lists them")
@@ -178,6 +210,12 @@ public enum ConfigurationLoader {
                 throw error(node, "registries must be a mapping with public, private and node-authenticated lists")
             }
             for (keyNode, value) in document.entries(node) {
+                do throws(ConfigurationError) { try readRegistry(keyNode, value) } catch { problems.append(error) }
+            }
+        }
+
+        mutating func readRegistry(_ keyNode: NodeID, _ value: NodeID) throws(ConfigurationError) {
+            do {
                 let key = document.string(keyNode) ?? ""
                 let patterns = try strings(value, key).map(RegistryPattern.init)
                 switch key {

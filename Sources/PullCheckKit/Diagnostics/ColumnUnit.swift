@@ -32,25 +32,64 @@ public enum ColumnUnit: String, Sendable, CaseIterable {
     }
 }
 
+extension ColumnUnit {
+    /// Many 1-based character columns on one line, converted in one pass over the line: the
+    /// result maps each of `columns` to this unit. Linear in the line plus the columns (sorted
+    /// once), however many findings share the line.
+    func columns(_ columns: Set<Int>, on line: String) -> [Int: Int] {
+        var result: [Int: Int] = [:]
+        result.reserveCapacity(columns.count)
+        let sorted = columns.sorted()
+        var next = 0
+        var character = 1  // the 1-based column of the next scalar
+        var units = 0  // units before it
+        if self != .character {
+            for scalar in line.unicodeScalars {
+                while next < sorted.count && sorted[next] <= character {
+                    result[sorted[next]] = sorted[next] < 1 ? sorted[next] : units + 1
+                    next += 1
+                }
+                guard next < sorted.count else { break }
+                units += width(scalar)
+                character += 1
+            }
+        }
+        // Past the end of the line (a line break, or the end of the file): one unit each.
+        while next < sorted.count {
+            let column = sorted[next]
+            result[column] = self == .character || column <= 1 ? column : units + (column - character) + 1
+            next += 1
+        }
+        return result
+    }
+}
+
 extension LintReport {
-    /// The same report with columns in `unit`, read from the inputs' source lines (each file once).
+    /// The same report with columns in `unit`, read from the inputs' source lines (each file once,
+    /// each line converted once in one pass, however many findings it has).
     public func convertingColumns(to unit: ColumnUnit, inputs: [LintInput]) -> LintReport {
         guard unit != .character, !diagnostics.isEmpty else { return self }
-        var wanted: [String: Set<Int>] = [:]
+        // The columns wanted on each line of each file.
+        var wanted: [String: [Int: Set<Int>]] = [:]
         for diagnostic in diagnostics {
-            wanted[diagnostic.file, default: []].formUnion([diagnostic.span.start.line, diagnostic.span.end.line])
+            let span = diagnostic.span
+            wanted[diagnostic.file, default: [:]][span.start.line, default: []].insert(span.start.column)
+            wanted[diagnostic.file, default: [:]][span.end.line, default: []].insert(span.end.column)
         }
-        var lines: [String: [Int: String]] = [:]
+        var converted: [String: [Int: [Int: Int]]] = [:]
         for input in inputs {
-            guard let numbers = wanted[input.displayName], lines[input.displayName] == nil else { continue }
-            lines[input.displayName] = SourceLines(input).lines(numbers)
+            guard let lines = wanted[input.displayName], converted[input.displayName] == nil else { continue }
+            let text = SourceLines(input).lines(Set(lines.keys))
+            var table: [Int: [Int: Int]] = [:]
+            for (number, columns) in lines { table[number] = unit.columns(columns, on: text[number] ?? "") }
+            converted[input.displayName] = table
         }
         var report = self
         report.diagnostics = diagnostics.map { diagnostic in
-            guard let text = lines[diagnostic.file] else { return diagnostic }
+            guard let table = converted[diagnostic.file] else { return diagnostic }
             var span = diagnostic.span
-            span.start.column = unit.column(span.start.column, on: text[span.start.line] ?? "")
-            span.end.column = unit.column(span.end.column, on: text[span.end.line] ?? "")
+            span.start.column = table[span.start.line]?[span.start.column] ?? span.start.column
+            span.end.column = table[span.end.line]?[span.end.column] ?? span.end.column
             return diagnostic.moved(to: span)
         }
         report.columnUnit = unit

@@ -7,8 +7,15 @@ public enum PullCheckVersion {
 /// Generates `rules/<id>.md` from a rule's description. The committed pages must equal what this
 /// produces; a test fails when one is stale (`pullcheck generate-docs` rewrites them).
 public enum RuleDocumentation {
-    public static func url(for description: RuleDescription) -> String {
-        "\(PullCheckVersion.homepage)/blob/main/rules/\(description.id).md"
+    /// Where the rule pages are published: `rules/` of the repository's main branch. Forks and
+    /// mirrors give their own with `--rules-base-url`.
+    public static let defaultBaseURL = "\(PullCheckVersion.homepage)/blob/main/rules"
+
+    /// The rule's page under `base` (default: `defaultBaseURL`).
+    public static func url(for description: RuleDescription, base: String? = nil) -> String {
+        var base = base ?? defaultBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/\(fileName(for: description))"
     }
 
     public static func fileName(for description: RuleDescription) -> String { "\(description.id).md" }

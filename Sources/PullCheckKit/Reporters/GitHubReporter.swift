@@ -4,6 +4,12 @@
 /// and LF are escaped, in property values also `:` and `,` (the runner splits properties on `,`
 /// and ends them at the first `::`). Columns are given only for a span on one line: the runner
 /// drops them otherwise. `endColumn` is the column after the last character, as in SARIF.
+///
+/// Text from input (file names, messages) is first shown by the display policy (`displayText`):
+/// the runner writes annotations and log lines to a page that renders ANSI sequences, so no
+/// control character (ESC included), line separator or bidirectional override is written raw.
+/// Paths are relative to the working directory without `./` (`ReportPath`): GitHub does not
+/// attach an annotation whose path starts with `./`.
 struct GitHubReporter: Reporter {
     static let identifier = "github"
 
@@ -12,8 +18,8 @@ struct GitHubReporter: Reporter {
     func report(_ report: LintReport, context: ReportContext) -> String {
         var out = ""
         for failure in report.inputFailures {
-            out += "::error file=\(Self.property(failure.file)),title=\(Self.property("pullcheck: unreadable input"))::"
-            out += Self.message(failure.message) + "\n"
+            out += "::error file=\(file(failure.file, context)),title=\(Self.property("pullcheck: unreadable input"))::"
+            out += Self.message(displayText(failure.message)) + "\n"
         }
         for diagnostic in report.diagnostics {
             let command: String
@@ -23,7 +29,7 @@ struct GitHubReporter: Reporter {
             case .info: command = "notice"
             }
             let span = diagnostic.span
-            out += "::\(command) file=\(Self.property(diagnostic.file)),line=\(span.start.line),endLine=\(span.end.line)"
+            out += "::\(command) file=\(file(diagnostic.file, context)),line=\(span.start.line),endLine=\(span.end.line)"
             // The runner drops col and endColumn when line and endLine differ
             // (IssueCommandExtension.ValidateLinesAndColumns): leave them out rather than send
             // columns that are thrown away.
@@ -31,9 +37,14 @@ struct GitHubReporter: Reporter {
                 out += ",col=\(span.start.column),endColumn=\(span.end.column)"
             }
             out += ",title=\(Self.property("pullcheck \(diagnostic.ruleID)"))::"
-            out += Self.message(diagnostic.message + " [\(diagnostic.ruleID)]") + "\n"
+            out += Self.message(displayText(diagnostic.message) + " [\(diagnostic.ruleID)]") + "\n"
         }
         return out
+    }
+
+    /// The `file` property: the path GitHub attaches, shown by the display policy, escaped.
+    private func file(_ path: String, _ context: ReportContext) -> String {
+        Self.property(displayText(ReportPath.attached(path, workingDirectory: context.workingDirectory)))
     }
 
     static func message(_ text: String) -> String {

@@ -115,10 +115,23 @@ public indirect enum JSONValue: Sendable, Hashable {
                 case 0x08: escape = [0x5C, 0x62]
                 case 0x0C: escape = [0x5C, 0x66]
                 case 0x00..<0x20, 0x7F: escape = Array("\\u00".utf8) + hexByte(byte)
-                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                    // U+2028 and U+2029 are valid JSON but break JavaScript that embeds it.
+                case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]):
+                    // C1 controls (U+0080–U+009F): a terminal may act on them.
                     flush()
-                    out += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    out += Array("\\u00".utf8) + hexByte(bytes[index + 1])
+                    index += 2
+                    runStart = index
+                    continue
+                case 0xE2 where index + 2 < bytes.count
+                    && ((bytes[index + 1] == 0x80 && (0xA8...0xAE).contains(bytes[index + 2]))
+                        || (bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]))):
+                    // U+2028 and U+2029 are valid JSON but break JavaScript that embeds it; the
+                    // bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+                    // U+2066–U+2069) reorder what a viewer shows. Escaped, as the display policy
+                    // wants (`DisplayPolicy`).
+                    flush()
+                    let value = 0x2000 + (Int(bytes[index + 1] & 0x3F) << 6) + Int(bytes[index + 2] & 0x3F)
+                    out += Array("\\u\(String(value, radix: 16))".utf8)
                     index += 3
                     runStart = index
                     continue

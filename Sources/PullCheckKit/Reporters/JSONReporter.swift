@@ -1,6 +1,8 @@
 /// pullcheck's own JSON, a stable contract for other tools (`version` changes only with an
 /// incompatible change). Keys that do not apply to a finding are left out; lines and columns are
 /// 1-based, columns count characters, `endColumn` is the column after the last character.
+/// Messages are shown by the display policy, as in every format (`displayText`); the other values
+/// (file, names, image) are the input's own, escaped as JSON (`\u001b`, `\u2028`, `\u202e`).
 struct JSONReporter: Reporter {
     static let identifier = "json"
     static let version = 1
@@ -54,7 +56,7 @@ struct JSONReporter: Reporter {
     func output(_ report: LintReport, context: ReportContext) -> Output {
         let findings = report.diagnostics.map { diagnostic in
             Finding(
-                rule: diagnostic.ruleID, severity: diagnostic.severity.rawValue, message: diagnostic.message,
+                rule: diagnostic.ruleID, severity: diagnostic.severity.rawValue, message: displayText(diagnostic.message),
                 file: diagnostic.file, line: diagnostic.span.start.line, column: diagnostic.span.start.column,
                 endLine: diagnostic.span.end.line, endColumn: diagnostic.span.end.column,
                 object: diagnostic.object.map {
@@ -74,7 +76,7 @@ struct JSONReporter: Reporter {
                 infos: report.count(.info)),
             statistics: statistics,
             inputErrors: report.inputFailures.isEmpty
-                ? nil : report.inputFailures.map { InputError(file: $0.file, message: $0.message) })
+                ? nil : report.inputFailures.map { InputError(file: $0.file, message: displayText($0.message)) })
     }
 
     func report(_ report: LintReport, context: ReportContext) -> String {

@@ -1,75 +1,100 @@
-/// JUnit XML for Jenkins and GitLab: one test suite per file, one test case per file and enabled
-/// rule, so a fixed finding shows as a test that passes again. A finding at or above the fail
-/// level is a `<failure>`; an unreadable input is an `<error>`.
+/// JUnit XML for GitLab's and Jenkins' test reports: one `<testsuite>` per file, and in it one
+/// `<testcase>` per finding, so the report grows with the findings, not with files × rules.
+///
+/// - A finding at or above the fail level is a failing test case: `classname` is
+///   `pullcheck.<rule>` (Jenkins shows package `pullcheck`, class `<rule>`; a file name would be
+///   split at its dots), `name` is `<file>:<line>:<column>`, `file` and `line` locate it, and the
+///   `<failure>` has the severity as `type`, the message as `message`, and the finding's text line
+///   as its text. A finding below the fail level is a passing test case with the same text in
+///   `<system-out>`.
+/// - A file without findings is one passing test case (`classname="pullcheck"`, `name` the file),
+///   so clean files stay visible and a fixed file shows as passing again.
+/// - An unreadable input is one test case with an `<error>`.
+///
+/// Paths are relative to the working directory without `./` (`ReportPath`), and all text from
+/// input is shown by the display policy (`displayText`) before it is escaped for XML.
 struct JUnitReporter: Reporter {
     static let identifier = "junit"
 
     var reportsInputFailures: Bool { true }
 
     func report(_ report: LintReport, context: ReportContext) -> String {
-        let configuration = context.configuration
-        let rules = RuleRegistry.descriptions.filter { configuration.isEnabled($0) }.map(\.id)
-        var files: [String] = context.inputs.map(\.displayName)
-        for diagnostic in report.diagnostics where !files.contains(diagnostic.file) { files.append(diagnostic.file) }
-        // Inputs that could not be read are not among the inputs: give each its own suite, with
-        // an <error>, so the report does not look clean while the run exits 2.
-        for failure in report.inputFailures where !files.contains(failure.file) { files.append(failure.file) }
-        var byFile: [String: [String: [Diagnostic]]] = [:]
-        for diagnostic in report.diagnostics { byFile[diagnostic.file, default: [:]][diagnostic.ruleID, default: []].append(diagnostic) }
-        let failures = Dictionary(grouping: report.inputFailures, by: \.file)
+        let failLevel = context.configuration.failLevel
+        // The files in order: inputs first, then files only findings or failures name. Sets and
+        // dictionaries keep every step linear in files + findings.
+        var files: [String] = []
+        var known: Set<String> = []
+        func add(_ file: String) { if known.insert(file).inserted { files.append(file) } }
+        for input in context.inputs { add(input.displayName) }
+        var byFile: [String: [Int]] = [:]
+        for (index, diagnostic) in report.diagnostics.enumerated() {
+            add(diagnostic.file)
+            byFile[diagnostic.file, default: []].append(index)
+        }
+        var failures: [String: [String]] = [:]
+        for failure in report.inputFailures {
+            add(failure.file)
+            failures[failure.file, default: []].append(failure.message)
+        }
 
-        var suites = ""
+        var body = ""
+        body.reserveCapacity(256 * (report.diagnostics.count + files.count))
         var totalTests = 0
         var totalFailures = 0
         var totalErrors = 0
         for file in files {
+            let shown = displayText(ReportPath.attached(file, workingDirectory: context.workingDirectory))
+            let path = Self.escape(shown)
             var cases = ""
             var tests = 0
             var failed = 0
             var errors = 0
-            if let fileFailures = failures[file] {
+            if let messages = failures[file] {
                 tests += 1
                 errors += 1
-                let text = fileFailures.map(\.message).joined(separator: "\n")
-                cases += "    <testcase classname=\"\(Self.escape(file))\" name=\"read\" file=\"\(Self.escape(file))\">\n"
-                cases += "      <error type=\"input\" message=\"\(Self.escape(text))\">\(Self.escape(text))</error>\n"
+                let text = Self.escape(messages.map { displayText($0) }.joined(separator: "\n"))
+                cases += "    <testcase classname=\"pullcheck.input\" name=\"\(path)\" file=\"\(path)\">\n"
+                cases += "      <error type=\"input\" message=\"\(text)\">\(text)</error>\n"
                 cases += "    </testcase>\n"
             }
-            // An unreadable input has only its <error>: its rules did not run, so none passed.
-            let checked = failures[file] == nil || byFile[file] != nil
-            for rule in rules where checked {
+            var names: [String: Int] = [:]
+            for index in byFile[file] ?? [] {
+                let diagnostic = report.diagnostics[index]
+                let start = diagnostic.span.start
                 tests += 1
-                let found = byFile[file]?[rule] ?? []
-                let attributes = "classname=\"\(Self.escape(file))\" name=\"\(Self.escape(rule))\" file=\"\(Self.escape(file))\""
-                guard !found.isEmpty else {
-                    cases += "    <testcase \(attributes)/>\n"
-                    continue
-                }
-                let lines = found.map {
-                    "\($0.file):\($0.span.start.line):\($0.span.start.column): \($0.severity.rawValue): \($0.message) [\($0.ruleID)]"
-                }.joined(separator: "\n")
-                let failing = found.contains { configuration.failLevel.fails(on: $0.severity) }
-                cases += "    <testcase \(attributes)>\n"
-                if failing {
+                // Test case names are unique within a class: a second finding of one rule at one
+                // position gets ` (2)`.
+                var name = "\(shown):\(start.line):\(start.column)"
+                let key = diagnostic.ruleID + "\u{0}" + name
+                let seen = names[key, default: 0] + 1
+                names[key] = seen
+                if seen > 1 { name += " (\(seen))" }
+                let message = displayText(diagnostic.message)
+                let line = Self.escape("\(shown):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(message) [\(diagnostic.ruleID)]")
+                cases += "    <testcase classname=\"pullcheck.\(Self.escape(diagnostic.ruleID))\" name=\"\(Self.escape(name))\""
+                cases += " file=\"\(path)\" line=\"\(start.line)\">\n"
+                if failLevel.fails(on: diagnostic.severity) {
                     failed += 1
-                    let worst = found.map(\.severity).max() ?? .error
-                    cases += "      <failure type=\"\(worst.rawValue)\" message=\"\(Self.escape(plural(found.count, "finding")))\">"
-                    cases += Self.escape(lines) + "</failure>\n"
+                    cases += "      <failure type=\"\(diagnostic.severity.rawValue)\" message=\"\(Self.escape(message))\">\(line)</failure>\n"
                 } else {
-                    cases += "      <system-out>\(Self.escape(lines))</system-out>\n"
+                    cases += "      <system-out>\(line)</system-out>\n"
                 }
                 cases += "    </testcase>\n"
             }
-            suites += "  <testsuite name=\"\(Self.escape(file))\" tests=\"\(tests)\" failures=\"\(failed)\" errors=\"\(errors)\">\n"
-            suites += cases
-            suites += "  </testsuite>\n"
+            if tests == 0 {
+                tests = 1
+                cases += "    <testcase classname=\"pullcheck\" name=\"\(path)\" file=\"\(path)\"/>\n"
+            }
+            body += "  <testsuite name=\"\(path)\" tests=\"\(tests)\" failures=\"\(failed)\" errors=\"\(errors)\">\n"
+            body += cases
+            body += "  </testsuite>\n"
             totalTests += tests
             totalFailures += failed
             totalErrors += errors
         }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"pullcheck\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"\(totalErrors)\">\n"
-        out += suites
+        out += body
         out += "</testsuites>\n"
         return out
     }

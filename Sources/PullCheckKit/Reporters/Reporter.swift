@@ -29,6 +29,8 @@ public struct ReportContext: Sendable {
     public var inputs: [LintInput] = []
     /// The configuration the run used (rule severities for SARIF metadata).
     public var configuration = Configuration()
+    /// Where the rule pages are (SARIF `helpUri`); nil: `RuleDocumentation.defaultBaseURL`.
+    public var rulesBaseURL: String?
 
     public init() {}
 }
@@ -55,6 +57,11 @@ func ruleStatistics(_ diagnostics: [Diagnostic]) -> [(rule: String, severity: Se
     }
     return counts.map { (rule: $0.key, severity: $0.value.0, count: $0.value.1) }
         .sorted { $0.count != $1.count ? $0.count > $1.count : $0.rule < $1.rule }
+}
+
+/// What standard error says about an input that could not be read, shown by the display policy.
+func inputFailureLine(_ failure: InputFailure) -> String {
+    errorLine("\(failure.file): \(failure.message)")
 }
 
 /// "1 error", "2 warnings".

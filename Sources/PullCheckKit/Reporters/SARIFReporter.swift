@@ -1,4 +1,5 @@
-/// SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata with help and `helpUri`,
+/// SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata with help (the rule's page, as
+/// text and Markdown) and `helpUri` (the page under `--rules-base-url`),
 /// character columns (`columnKind: unicodeCodePoints`), URIs relative to the working directory
 /// under `%SRCROOT%`, and stable `partialFingerprints` that do not change when lines move.
 struct SARIFReporter: Reporter {
@@ -24,7 +25,7 @@ struct SARIFReporter: Reporter {
                 help: MultiformatMessage(
                     text: RuleDocumentation.plainText(description.rationale + "\n\n" + description.fix),
                     markdown: RuleDocumentation.page(for: description)),
-                helpUri: RuleDocumentation.url(for: description),
+                helpUri: RuleDocumentation.url(for: description, base: context.rulesBaseURL),
                 defaultConfiguration: Configuration(
                     level: Self.level(context.configuration.severity(description)),
                     enabled: context.configuration.isEnabled(description)),
@@ -41,7 +42,7 @@ struct SARIFReporter: Reporter {
                 ruleId: diagnostic.ruleID,
                 ruleIndex: index[diagnostic.ruleID] ?? 0,
                 level: Self.level(diagnostic.severity),
-                message: Message(text: diagnostic.message),
+                message: Message(text: displayText(diagnostic.message)),
                 locations: [
                     Location(
                         physicalLocation: PhysicalLocation(
@@ -63,7 +64,7 @@ struct SARIFReporter: Reporter {
         }
         let notifications = report.inputFailures.map { failure in
             Notification(
-                level: "error", message: Message(text: "\(failure.file): \(failure.message)"),
+                level: "error", message: Message(text: displayText("\(failure.file): \(failure.message)")),
                 locations: [
                     Location(
                         physicalLocation: PhysicalLocation(
@@ -89,11 +90,11 @@ struct SARIFReporter: Reporter {
     }
 
     private func artifact(_ file: String, workingDirectory: String?, base: String?) -> ArtifactLocation {
-        if let workingDirectory, base != nil, let relative = Self.relativePath(file, to: workingDirectory) {
+        if let workingDirectory, base != nil, let relative = ReportPath.relative(file, to: workingDirectory), !relative.isEmpty {
             return ArtifactLocation(uri: Self.percentEncode(relative), uriBaseId: "%SRCROOT%")
         }
         if file.hasPrefix("/") { return ArtifactLocation(uri: "file://" + Self.percentEncode(file), uriBaseId: nil) }
-        return ArtifactLocation(uri: Self.percentEncode(file), uriBaseId: nil)
+        return ArtifactLocation(uri: Self.percentEncode(ReportPath.attached(file, workingDirectory: nil)), uriBaseId: nil)
     }
 
     /// `file` relative to `directory`, or nil when it is outside it. Relative paths are already
@@ -266,4 +267,19 @@ struct SARIFReporter: Reporter {
         let fullyQualifiedName: String
         let kind: String
     }
+}
+
+/// `--rules-base-url`: an absolute `http` or `https` URL (SARIF's `helpUri` is a URI, and code
+/// scanning links it), without a trailing `/`. Forks and mirrors point it at their own `rules/`.
+func validatedRulesBaseURL(_ value: String) throws(UsageError) -> String {
+    var url = value
+    while url.hasSuffix("/") { url.removeLast() }
+    let lower = url.lowercased()
+    let scheme = lower.hasPrefix("https://") ? 8 : lower.hasPrefix("http://") ? 7 : 0
+    guard scheme > 0, url.count > scheme,
+        !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) })
+    else {
+        throw UsageError("--rules-base-url must be an absolute http(s) URL without spaces, such as https://github.com/you/pullcheck/blob/main/rules (not \"\(displayText(value))\")")
+    }
+    return url
 }

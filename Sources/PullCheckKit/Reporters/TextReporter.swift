@@ -9,12 +9,15 @@ struct TextReporter: Reporter {
         var out = ""
         for diagnostic in report.diagnostics {
             let position = diagnostic.span.start
-            out += style.bold("\(diagnostic.file):\(position.line):\(position.column):") + " "
+            // The file name and the message come from input: shown by the display policy, so that
+            // neither can start a new line (a forged finding or workflow command) or reach the
+            // terminal as a control sequence.
+            out += style.bold("\(displayText(diagnostic.file)):\(position.line):\(position.column):") + " "
             out += style.severity(diagnostic.severity) + ": "
-            out += Self.oneLine(diagnostic.message) + " " + style.dim("[\(diagnostic.ruleID)]") + "\n"
+            out += displayText(diagnostic.message) + " " + style.dim("[\(diagnostic.ruleID)]") + "\n"
             if let line = excerpts[diagnostic.file]?[position.line],
-                !Self.mayHoldSecret(
-                    line, line: position.line, sensitive: report.sensitiveLines[diagnostic.file] ?? [],
+                !line.mayHoldSecret(
+                    line: position.line, sensitive: report.sensitiveLines[diagnostic.file] ?? [],
                     unparsed: RuleRegistry.description(of: diagnostic.ruleID)?.isInputError ?? true)
             {
                 out += excerpt(line, diagnostic: diagnostic, style: style)
@@ -56,12 +59,9 @@ struct TextReporter: Reporter {
         return out
     }
 
-    /// Source excerpts never show secret data: lines inside a Secret's data, and, where the parser
-    /// could not tell (a syntax error), lines that look like credentials.
-    static func mayHoldSecret(_ text: String, line: Int, sensitive: [ClosedRange<Int>], unparsed: Bool) -> Bool {
-        if sensitive.contains(where: { $0.contains(line) }) { return true }
-        // Around a syntax error the parser knows nothing: judge the line itself.
-        guard unparsed else { return false }
+    /// Whether a line looks like it holds a credential (judged once per line; see
+    /// `ExcerptLine.mayHoldSecret`).
+    static func looksLikeSecret(_ text: String) -> Bool {
         let lower = text.lowercased()
         for word in ["auth", "password", "passwd", "token", "secret", "dockerconfig", "dockercfg", "credential", "apikey", "api_key"]
         where lower.contains(word) {
@@ -79,13 +79,6 @@ struct TextReporter: Reporter {
         return false
     }
 
-    /// A finding is one line: line breaks and other control characters in a message (they come
-    /// from names in the manifest) are shown escaped.
-    static func oneLine(_ message: String) -> String {
-        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) else { return message }
-        return displayText(message)
-    }
-
     func summaryLine(_ report: LintReport) -> String {
         let files = plural(report.fileCount, "file")
         guard !report.diagnostics.isEmpty else {
@@ -99,42 +92,162 @@ struct TextReporter: Reporter {
         return "Found \(plural(report.diagnostics.count, "problem")) (\(parts.joined(separator: ", "))) in \(files)."
     }
 
-    /// The source lines the findings point at, read again from each input.
-    private func sourceExcerpts(_ report: LintReport, context: ReportContext) -> [String: [Int: String]] {
+    /// The source lines the findings point at, read again from each input, each line once.
+    private func sourceExcerpts(_ report: LintReport, context: ReportContext) -> [String: [Int: ExcerptLine]] {
         var wanted: [String: Set<Int>] = [:]
         for diagnostic in report.diagnostics { wanted[diagnostic.file, default: []].insert(diagnostic.span.start.line) }
-        var result: [String: [Int: String]] = [:]
+        var result: [String: [Int: ExcerptLine]] = [:]
         for input in context.inputs {
             guard let lines = wanted[input.displayName], result[input.displayName] == nil else { continue }
-            result[input.displayName] = SourceLines(input).lines(lines)
+            result[input.displayName] = SourceLines(input).lines(lines).mapValues { ExcerptLine($0, unit: report.columnUnit) }
         }
         return result
     }
 
-    private func excerpt(_ line: String, diagnostic: Diagnostic, style: TextStyle) -> String {
+    /// The widest excerpt, in terminal cells: a window of the line around the span.
+    static let excerptWidth = 120
+    /// How much of the line before the span the window shows, at most.
+    static let excerptLead = 40
+
+    /// The source line (a window of it around the span, with `…` where it is cut) and a marker
+    /// under the span. Unsafe characters are shown escaped and tabs as four spaces, in the line and
+    /// in the padding under it, so the marker stays under the right characters. The work is
+    /// proportional to the window, not to the line.
+    func excerpt(_ line: ExcerptLine, diagnostic: Diagnostic, style: TextStyle) -> String {
         let number = String(diagnostic.span.start.line)
         let gutter = String(repeating: " ", count: number.count)
-        let characters = Array(line.unicodeScalars)
-        let start = max(0, diagnostic.span.start.column - 1)
-        var length = 1
-        if diagnostic.span.end.line == diagnostic.span.start.line {
-            length = max(1, diagnostic.span.end.column - diagnostic.span.start.column)
-        } else {
-            length = max(1, characters.count - start)
-        }
-        // Tabs are shown as four spaces, in the line and under it, so the marker lines up.
-        var shown = ""
-        var pad = ""
-        for (index, character) in characters.enumerated() {
-            let text = character == "\t" ? "    " : String(character)
-            shown += text
-            if index < start { pad += character == "\t" ? "    " : " " }
-        }
-        if start > characters.count { pad += String(repeating: " ", count: start - characters.count) }
-        let marker = String(repeating: "^", count: min(length, max(1, characters.count - start)))
-        var out = " \(style.dim(number + " |")) \(shown)\n"
-        out += " \(style.dim(gutter + " |")) \(pad)\(style.marker(marker, diagnostic.severity))\n"
+        // Columns may count UTF-16 units or bytes (`--column-unit`): the window counts characters.
+        let start = line.characterIndex(ofColumn: diagnostic.span.start.column)
+        let window = line.window(
+            start: start,
+            length: diagnostic.span.end.line == diagnostic.span.start.line
+                ? max(1, line.characterIndex(ofColumn: diagnostic.span.end.column) - start) : Int.max,
+            width: Self.excerptWidth, lead: Self.excerptLead)
+        var out = " \(style.dim(number + " |")) \(window.text)\n"
+        out += " \(style.dim(gutter + " |")) \(window.pad)\(style.marker(window.marker, diagnostic.severity))\n"
         return out
+    }
+}
+
+/// One source line for excerpts: its characters, and whether it looks like a credential.
+struct ExcerptLine {
+    let scalars: [Unicode.Scalar]
+    let looksLikeSecret: Bool
+    /// For columns in UTF-16 units or bytes: the units before each character (and after the
+    /// last), to find a column's character by binary search.
+    private let unitOffsets: [Int]?
+
+    init(_ text: String, unit: ColumnUnit = .character) {
+        scalars = Array(text.unicodeScalars)
+        looksLikeSecret = TextReporter.looksLikeSecret(text)
+        if unit == .character {
+            unitOffsets = nil
+        } else {
+            var offsets = [0]
+            offsets.reserveCapacity(scalars.count + 1)
+            for scalar in scalars { offsets.append((offsets.last ?? 0) + unit.width(scalar)) }
+            unitOffsets = offsets
+        }
+    }
+
+    /// The 0-based character index of a 1-based column in the line's unit (past the end of the
+    /// line, one unit per character, as `ColumnUnit.column` counts).
+    func characterIndex(ofColumn column: Int) -> Int {
+        let units = max(0, column - 1)
+        guard let offsets = unitOffsets, let total = offsets.last else { return units }
+        if units >= total { return scalars.count + (units - total) }
+        // The last character that starts at or before `units`.
+        var low = 0
+        var high = scalars.count
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if offsets[middle] <= units { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// Source excerpts never show secret data: lines inside a Secret's data, and, where the parser
+    /// could not tell (a syntax error), lines that look like credentials.
+    func mayHoldSecret(line: Int, sensitive: [ClosedRange<Int>], unparsed: Bool) -> Bool {
+        if sensitive.contains(where: { $0.contains(line) }) { return true }
+        // Around a syntax error the parser knows nothing: judge the line itself.
+        return unparsed && looksLikeSecret
+    }
+
+    /// How a character is shown: tabs as four spaces, unsafe characters escaped.
+    static func shown(_ scalar: Unicode.Scalar) -> String {
+        if scalar == "\t" { return "    " }
+        if DisplayPolicy.isUnsafe(scalar) { return DisplayPolicy.escaped(scalar) }
+        return String(scalar)
+    }
+
+    /// The terminal cells a character takes as shown.
+    static func cells(_ scalar: Unicode.Scalar) -> Int {
+        if scalar == "\t" { return 4 }
+        if DisplayPolicy.isUnsafe(scalar) { return DisplayPolicy.escaped(scalar).unicodeScalars.count }
+        return terminalWidth(scalar)
+    }
+
+    /// The part of the line around `start..<start+length` (character indices) that fits in
+    /// `width` cells, with at most `lead` cells before the start; the padding and marker to write
+    /// under it.
+    func window(start: Int, length: Int, width: Int, lead: Int) -> (text: String, pad: String, marker: String) {
+        let count = scalars.count
+        let first = min(start, count)
+        // Back from the start while the lead allows.
+        var low = first
+        var leadCells = 0
+        while low > 0 {
+            let cells = Self.cells(scalars[low - 1])
+            if leadCells + cells > lead { break }
+            leadCells += cells
+            low -= 1
+        }
+        // Forward: the span's first character always, then whatever fits.
+        var high = low
+        var used = 0
+        while high < count {
+            let cells = Self.cells(scalars[high])
+            if high > first && used + cells > width { break }
+            used += cells
+            high += 1
+        }
+        var text = low > 0 ? "…" : ""
+        var pad = low > 0 ? " " : ""
+        var marked = 0
+        let markEnd = length == Int.max ? count : min(count, start + max(1, length))
+        for index in low..<high {
+            text += Self.shown(scalars[index])
+            let cells = Self.cells(scalars[index])
+            if index < start {
+                pad += String(repeating: " ", count: cells)
+            } else if index < markEnd {
+                marked += cells
+            }
+        }
+        if high < count { text += "…" }
+        // A span at or past the end of the line (a missing value, the end of the file) is marked
+        // just after the last character.
+        if start > count { pad += String(repeating: " ", count: start - count) }
+        return (text, pad, String(repeating: "^", count: max(1, marked)))
+    }
+
+    /// Columns a terminal gives a character: 0 for combining marks, 2 for East Asian wide and
+    /// full-width characters and emoji, else 1 (an approximation of wcwidth that keeps the
+    /// marker aligned for the common cases).
+    static func terminalWidth(_ scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value < 0x300 { return 1 }
+        if (0x300...0x36F).contains(value) || (0x200B...0x200F).contains(value) || value == 0xFE0F { return 0 }
+        if (0x1100...0x115F).contains(value) || (0x2E80...0x303E).contains(value) || (0x3041...0x33FF).contains(value)
+            || (0x3400...0x4DBF).contains(value) || (0x4E00...0x9FFF).contains(value) || (0xA000...0xA4CF).contains(value)
+            || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value)
+            || (0xFF00...0xFF60).contains(value) || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1F64F).contains(value)
+            || (0x1F900...0x1F9FF).contains(value) || (0x20000...0x3FFFD).contains(value)
+        {
+            return 2
+        }
+        return 1
     }
 }
 
