@@ -24,7 +24,7 @@ struct EditorRecipeTests {
         ExpectedFinding(line: 10, column: 36, severity: "warning", rule: "latest-tag", rest: "latest\"}"),  // after é
         ExpectedFinding(line: 11, column: 26, severity: "warning", rule: "missing-tag", rest: "nginx}"),  // after 👍
         ExpectedFinding(line: 12, column: 36, severity: "warning", rule: "tag-typo", rest: "lates\"}"),  // after 中文
-        ExpectedFinding(line: 14, column: 14, severity: "error", rule: "missing-pull-secret", rest: "registry.example.com/x:latest"),  // after a tab
+        ExpectedFinding(line: 14, column: 14, severity: "warning", rule: "missing-pull-secret", rest: "registry.example.com/x:latest"),  // after a tab
         ExpectedFinding(line: 14, column: 37, severity: "warning", rule: "latest-tag", rest: "latest"),
         ExpectedFinding(line: 15, column: 24, severity: "error", rule: "invalid-pull-policy", rest: "Sometimes"),
         ExpectedFinding(line: 16, column: 31, severity: "error", rule: "invalid-image-ref", rest: "Nginx:1.0\"}"),  // after e◌́👍中⇥

@@ -146,12 +146,12 @@ enum ManifestReader {
             serviceAccount: kind == "ServiceAccount" ? ServiceAccountObject(document: document, root: node) : nil)
     }
 
-    /// Built-in API groups (`v1`, `apps/v1`, `batch/v1`, ...): their kinds are never custom resources.
+    /// The workloads' API groups (`v1`, `apps/v1`, `batch/v1`): a group without a dot is never a
+    /// custom resource's.
     static func isCoreAPI(_ apiVersion: String?) -> Bool {
         guard let apiVersion else { return false }
         guard let slash = apiVersion.firstIndex(of: "/") else { return true }
-        let group = apiVersion[..<slash]
-        return !group.contains(".") || group.hasSuffix(".k8s.io") && !group.hasPrefix("jobset.")
+        return !apiVersion[..<slash].contains(".")
     }
 
     /// Kinds that hold no pods although they may mention images (kustomize, Helm, policies).
@@ -166,8 +166,9 @@ enum ManifestReader {
         var loose: [Container] = []
         for path in shape.containers {
             for (node, concrete) in document.nodes(at: path, from: root) where document.kind(node) == .mapping {
-                loose.append(
-                    Container(document: document, node: node, kind: .other, index: loose.count, partial: shape.partial, path: concrete))
+                // A template for the other containers (Tekton's `stepTemplate`) may leave out the image.
+                let partial = shape.partial || path.hasSuffix("Template")
+                loose.append(Container(document: document, node: node, kind: .other, index: loose.count, partial: partial, path: concrete))
             }
         }
         for path in shape.images {

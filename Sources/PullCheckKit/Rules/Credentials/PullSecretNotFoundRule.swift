@@ -145,6 +145,6 @@ struct PullSecretNotFoundRule: RunRule {
         let known = facts.secretNames(for: namespace).sorted()
         let nearest = known.count > 5_000 ? nil : known.map { ($0, editDistance(name, $0, limit: 2)) }.min { $0.1 < $1.1 }
         let hint = nearest.flatMap { $0.1 <= 2 ? " (did you mean \($0.0)?)" : nil } ?? ""
-        return "secret \(name)\(hint), which is not in the linted manifests; kubelet pulls without it, and private images fail with unauthorized"
+        return "secret \(name)\(hint), which no manifest of the project defines; kubelet pulls without it, and private images fail with unauthorized"
     }
 }
