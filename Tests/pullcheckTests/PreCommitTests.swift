@@ -60,6 +60,51 @@ struct PreCommitTests {
         try lintThenFix(hook: "pullcheck-system", name: "pullcheck (installed binary)", extraPath: binDirectory)
     }
 
+    @Test("a commit that changes one file: the hook sees the ServiceAccount and Secret in the others (project context)")
+    func oneFileCommit() throws {
+        try E2E.requireVenv()
+        let repository = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: repository) }
+        _ = try git(["init", "-q"], in: repository)
+        try FileManager.default.createDirectory(atPath: repository + "/k8s/shop", withIntermediateDirectories: true)
+        try write(try Self.readmeSnippet(hook: "pullcheck-system"), to: repository + "/.pre-commit-config.yaml")
+        let deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: shop
+              namespace: shop
+            spec:
+              template:
+                spec:
+                  serviceAccountName: shop
+                  containers:
+                    - name: shop
+                      image: registry.example.com/shop/web:1.4.2
+
+            """
+        try write(deployment, to: repository + "/k8s/shop/deploy.yaml")
+        try write(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: shop\n  namespace: shop\nimagePullSecrets:\n  - name: regcred\n---\n"
+                + Self.secret(registry: "registry.example.com"), to: repository + "/k8s/shop/access.yaml")
+        // A tutorial's Deployment whose Secret is created by hand: not reported.
+        try write(
+            Self.pod.replacingOccurrences(of: "namespace: shop", with: "namespace: tutorial").replacingOccurrences(of: ":latest", with: ":2.0"),
+            to: repository + "/k8s/tutorial.yaml")
+        _ = try git(["add", "-A"], in: repository)
+        let binDirectory = URL(fileURLWithPath: pullcheckBinary).deletingLastPathComponent().path
+        let environment = [
+            "PRE_COMMIT_HOME": Self.cache, "PATH": binDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+        ]
+        let preCommit = E2E.venv + "/bin/pre-commit"
+        _ = try run(preCommit, ["autoupdate", "--bleeding-edge", "--freeze"], environment: environment, directory: repository)
+        // The tag bump touches only deploy.yaml.
+        try write(deployment.replacingOccurrences(of: ":1.4.2", with: ":1.4.3"), to: repository + "/k8s/shop/deploy.yaml")
+        _ = try git(["add", "-A"], in: repository)
+        let result = try run(preCommit, ["run", "--files", "k8s/shop/deploy.yaml", "k8s/tutorial.yaml"], environment: environment, directory: repository)
+        #expect(result.status == 0, "pre-commit should pass: the ServiceAccount in access.yaml provides the pull secret\n\(result.output)\(result.error)")
+    }
+
     func lintThenFix(hook: String, name: String, extraPath: String?) throws {
         try E2E.requireVenv()
         let head = try git(["rev-parse", "HEAD"], in: packageRoot)

@@ -135,13 +135,13 @@ public struct Linter: Sendable {
         let source: ByteSource
         var descriptor: Int32 = -1
         if input.isContext {
-            // Most of a project holds no Secret, ServiceAccount or pull secret: a byte search
-            // rules those files out without parsing them.
-            guard case .file(let path) = input.content, case .success(let bytes) = FileSystem.readFile(path),
-                Self.mayHoldPullFacts(bytes)
-            else { return result }
-            _ = YAMLParser.parse(ByteSource(bytes: bytes, limits: limits), limits: limits) { document in
-                lintDocument(document, input: input, into: &result)
+            // Only a few documents of a project are Secrets, ServiceAccounts or admission policies:
+            // a byte scan finds them, and only they are parsed.
+            guard case .file(let path) = input.content, case .success(let bytes) = FileSystem.readFile(path) else { return result }
+            for range in ContextScan.interestingDocuments(bytes) {
+                _ = YAMLParser.parse(ByteSource(bytes: Array(bytes[range]), limits: limits), limits: limits) { document in
+                    lintDocument(document, input: input, into: &result)
+                }
             }
             return result
         }
@@ -165,13 +165,6 @@ public struct Linter: Sendable {
         }
         finish(input, summary: summary, into: &result)
         return result
-    }
-
-    /// Whether a file can hold a fact the cross-object rules read.
-    static func mayHoldPullFacts(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            contains(buffer, "Secret") || contains(buffer, "ServiceAccount")
-        }
     }
 
     private func lintDocument(

@@ -6,13 +6,18 @@ struct MissingPullSecretRule: RunRule {
         severity: .error,
         summary: "An image on a private registry, and neither the pod nor its ServiceAccount offers a pull secret.",
         details: """
-            For each image whose registry counts as private (any host that is not a well-known public \
-            registry and not one whose nodes authenticate through a credential provider; see \
-            `pullcheck config` and the `registries` setting), checks that kubelet will get at least \
+            For each image on a registry that is not public, checks that kubelet will get at least \
             one pull secret: the pod's own `imagePullSecrets`, or, when the pod names none, those of \
             its ServiceAccount (`serviceAccountName`, else `default`), which the ServiceAccount \
-            admission plugin copies into the pod. When the ServiceAccount is not among the linted \
-            files, the message says it might still provide one.
+            admission plugin copies into the pod, or those a mutating admission policy in the project \
+            (Kyverno, Gatekeeper) or `admission-pull-secrets` adds. The severity follows the evidence: \
+            an error when the registry is known to be private (the configuration, or the project: a \
+            Secret holds a credential for it, another pod pulls from it with pull secrets), a warning \
+            that says pullcheck does not know when nothing says whether the registry needs \
+            credentials (a home lab, an unknown vendor registry). Well-known public registries and \
+            registries whose nodes authenticate themselves (ECR, ACR, Artifact Registry, OpenShift's \
+            internal registry) never need one. ServiceAccounts and Secrets in other files of the \
+            project count, even in a run that names one file.
             """,
         rationale: """
             Without credentials the registry answers `unauthorized` or `not found` (many registries \

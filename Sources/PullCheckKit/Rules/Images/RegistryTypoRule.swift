@@ -13,8 +13,9 @@ struct RegistryTypoRule: ObjectRule {
             than seven characters, is reported with the host it probably meant. So is a first \
             component with an uppercase letter and no dot or port (`Prom/statsd-exporter`): the \
             uppercase letter makes it a registry host instead of a Docker Hub account. Real registries with \
-            similar names (icr.io, ocir.io, ...) and every host listed under `registries` in \
-            `.pullcheck.yaml` are never reported.
+            similar names (icr.io, ocir.io, ...), every host the built-in public and \
+            node-authenticated lists match (`b.gcr.io` is a real host under `*.gcr.io`), and every \
+            host listed under `registries` in `.pullcheck.yaml` are never reported.
             """,
         rationale: """
             A misspelt host does not resolve: kubelet fails with `dial tcp: lookup ghrc.io: no such \
@@ -55,8 +56,9 @@ struct RegistryTypoRule: ObjectRule {
                 """)
         ],
         configuration: """
-            A host you really use is never a typo once it is listed under `registries` (`public`, \
-            `private` or `node-authenticated`) in `.pullcheck.yaml`.
+            A host that the built-in registry lists or `registries` (`public`, `private` or \
+            `node-authenticated`) in `.pullcheck.yaml` know, exactly or by a glob such as `*.gcr.io`, \
+            is never a typo: list a host you really use there.
             """,
         exceptions: "A real registry with a name close to a well-known one: list it under `registries`.",
         references: [.init("Kubernetes: container images", "https://kubernetes.io/docs/concepts/containers/images/")])
