@@ -5,12 +5,25 @@ public struct RunFacts: Sendable {
     var secrets: [SecretFact] = []
     var serviceAccounts: [ServiceAccountFact] = []
 
-    // Indexes built once by `index()` before the run rules look things up; every lookup below
-    // is then proportional to the number of objects with that name, not to the run's size.
-    private var secretsByName: [String: [Int]] = [:]
-    private var accountsByName: [String: [Int]] = [:]
-    private var secretNamespaces: Set<String> = []
-    private var hasSecretWithoutNamespace = false
+    // Indexes built once by `index()` before the run rules look things up. Keys are
+    // (namespace, name); objects without a namespace are kept apart, since they may end up in
+    // any namespace. Every lookup below is then a constant number of hash lookups.
+    private var secretsByKey: [NamespacedName: Int] = [:]
+    private var secretsWithoutNamespace: [String: Int] = [:]
+    private var secretsByName: [String: Int] = [:]
+    private var accountsByKey: [NamespacedName: Int] = [:]
+    private var accountsWithoutNamespace: [String: Int] = [:]
+    private var accountsByName: [String: Int] = [:]
+    /// The distinct Secret names per written namespace, of Secrets without one, and of all, each
+    /// sorted by length (for did-you-mean).
+    private(set) var secretNamesByNamespace: [String: [String]] = [:]
+    private(set) var secretNamesWithoutNamespace: [String] = []
+    private(set) var allSecretNames: [String] = []
+
+    struct NamespacedName: Hashable, Sendable {
+        let namespace: String
+        let name: String
+    }
 
     mutating func append(contentsOf other: RunFacts) {
         pods.append(contentsOf: other.pods)
@@ -19,15 +32,46 @@ public struct RunFacts: Sendable {
     }
 
     mutating func index() {
+        secretsByKey = [:]
+        secretsWithoutNamespace = [:]
         secretsByName = [:]
+        accountsByKey = [:]
+        accountsWithoutNamespace = [:]
         accountsByName = [:]
-        secretNamespaces = []
-        hasSecretWithoutNamespace = false
+        var namesByNamespace: [String: Set<String>] = [:]
+        var namesWithout = Set<String>()
+        // The first object of a key wins, as the earlier linear scans did.
         for (position, secret) in secrets.enumerated() {
-            secretsByName[secret.name, default: []].append(position)
-            if let namespace = secret.namespace { secretNamespaces.insert(namespace) } else { hasSecretWithoutNamespace = true }
+            if secretsByName[secret.name] == nil { secretsByName[secret.name] = position }
+            if let namespace = secret.namespace {
+                let key = NamespacedName(namespace: namespace, name: secret.name)
+                if secretsByKey[key] == nil { secretsByKey[key] = position }
+                namesByNamespace[namespace, default: []].insert(secret.name)
+            } else {
+                if secretsWithoutNamespace[secret.name] == nil { secretsWithoutNamespace[secret.name] = position }
+                namesWithout.insert(secret.name)
+            }
         }
-        for (position, account) in serviceAccounts.enumerated() { accountsByName[account.name, default: []].append(position) }
+        for (position, account) in serviceAccounts.enumerated() {
+            if accountsByName[account.name] == nil { accountsByName[account.name] = position }
+            if let namespace = account.namespace {
+                let key = NamespacedName(namespace: namespace, name: account.name)
+                if accountsByKey[key] == nil { accountsByKey[key] = position }
+            } else if accountsWithoutNamespace[account.name] == nil {
+                accountsWithoutNamespace[account.name] = position
+            }
+        }
+        secretNamesByNamespace = namesByNamespace.mapValues { Self.byLength($0) }
+        secretNamesWithoutNamespace = Self.byLength(namesWithout)
+        allSecretNames = Self.byLength(Set(secrets.map(\.name)))
+    }
+
+    /// Sorted by length in bytes, then bytewise: the names of a length window are adjacent.
+    private static func byLength(_ names: Set<String>) -> [String] {
+        names.sorted { a, b in
+            let (x, y) = (a.utf8.count, b.utf8.count)
+            return x != y ? x < y : a.utf8.lexicographicallyPrecedes(b.utf8)
+        }
     }
 
     /// Two namespaces can be the same at apply time unless both are written and differ.
@@ -36,80 +80,170 @@ public struct RunFacts: Sendable {
         return a == b
     }
 
-    /// Secrets (and Secret-creating objects) named `name` that can be in the pod's namespace.
-    func secrets(named name: String, for namespace: String?) -> [SecretFact] {
-        (secretsByName[name] ?? []).map { secrets[$0] }.filter { Self.compatible($0.namespace, namespace) }
+    /// The Secret a pull-secret name resolves to for a namespace: one in the same namespace if
+    /// written, else one that may end up there.
+    func resolveSecret(_ name: String, for namespace: String?) -> SecretFact? {
+        let position: Int?
+        if let namespace {
+            position = secretsByKey[NamespacedName(namespace: namespace, name: name)] ?? secretsWithoutNamespace[name]
+        } else {
+            position = secretsWithoutNamespace[name] ?? secretsByName[name]
+        }
+        return position.map { secrets[$0] }
     }
 
-    /// Secrets named `name` in a namespace that is written and differs from the pod's.
-    func secretsElsewhere(named name: String, for namespace: String?) -> [SecretFact] {
-        (secretsByName[name] ?? []).map { secrets[$0] }.filter { !Self.compatible($0.namespace, namespace) }
+    /// The namespace of a Secret named `name` that is written and differs from the pod's, when
+    /// none can be in the pod's namespace.
+    func namespaceOfSecretElsewhere(named name: String, for namespace: String?) -> String? {
+        guard namespace != nil, resolveSecret(name, for: namespace) == nil, let position = secretsByName[name] else { return nil }
+        // Nothing named so can be in the namespace, so the first one of the name is elsewhere.
+        return secrets[position].namespace
     }
 
     /// Whether the run holds any Secret that can be in the namespace: then a missing one is news.
     func hasSecrets(for namespace: String?) -> Bool {
         guard let namespace else { return !secrets.isEmpty }
-        return hasSecretWithoutNamespace || secretNamespaces.contains(namespace)
-    }
-
-    /// The names of the Secrets that can be in the namespace (for "did you mean").
-    func secretNames(for namespace: String?) -> [String] {
-        secretsByName.compactMap { name, positions in
-            positions.contains { Self.compatible(secrets[$0].namespace, namespace) } ? name : nil
-        }
+        return !secretNamesWithoutNamespace.isEmpty || secretNamesByNamespace[namespace] != nil
     }
 
     func serviceAccount(named name: String, for namespace: String?) -> ServiceAccountFact? {
         // Prefer an exact namespace match over one that only might match at apply time.
-        let candidates = (accountsByName[name] ?? []).map { serviceAccounts[$0] }.filter { Self.compatible($0.namespace, namespace) }
-        return candidates.first { $0.namespace == namespace } ?? candidates.first
+        let position: Int?
+        if let namespace {
+            position = accountsByKey[NamespacedName(namespace: namespace, name: name)] ?? accountsWithoutNamespace[name]
+        } else {
+            position = accountsWithoutNamespace[name] ?? accountsByName[name]
+        }
+        return position.map { serviceAccounts[$0] }
     }
 }
 
-/// A pod spec (of a Pod or any workload) and what it pulls.
+/// A span in four 32-bit numbers: facts are kept for every pod of a run.
+struct PackedSpan: Sendable {
+    let startLine: Int32
+    let startColumn: Int32
+    let endLine: Int32
+    let endColumn: Int32
+
+    init(_ span: SourceSpan) {
+        startLine = Int32(clamping: span.start.line)
+        startColumn = Int32(clamping: span.start.column)
+        endLine = Int32(clamping: span.end.line)
+        endColumn = Int32(clamping: span.end.column)
+    }
+
+    var span: SourceSpan {
+        SourceSpan(
+            start: SourcePosition(line: Int(startLine), column: Int(startColumn)),
+            end: SourcePosition(line: Int(endLine), column: Int(endColumn)))
+    }
+}
+
+/// Equal strings of one file kept once (image names, ServiceAccount and secret names repeat).
+struct StringPool {
+    private var strings: Set<String> = []
+
+    mutating func intern(_ string: String) -> String {
+        // Short strings live inline; only heap-allocated ones are worth sharing.
+        guard string.utf8.count > 15 else { return string }
+        if let existing = strings.firstIndex(of: string) { return strings[existing] }
+        strings.insert(string)
+        return string
+    }
+}
+
+/// A pod spec (of a Pod or any workload) and what the run rules need of it: its pull secrets and
+/// the images that need a credential (private ones, and Docker Hub ones when
+/// `docker-hub-anonymous` is on). A pod with neither is not kept at all.
 public struct PodFact: Sendable {
     let file: String
-    let objectOrdinal: Int
+    /// The input the pod comes from (suppressions are per input, not per name).
+    let input: Int32
+    let objectOrdinal: Int32
     let object: ObjectReference
-    let namespace: String?
     let pullSecrets: [NameReference]
-    let pullSecretsKeySpan: SourceSpan?
     let serviceAccount: String
-    let serviceAccountSpan: SourceSpan?
     let containers: [ContainerFact]
 
-    init(file: String, object: ManifestObject, podSpec: PodSpec) {
-        self.file = file
-        objectOrdinal = object.ordinal
-        self.object = object.reference
-        namespace = object.namespace
-        pullSecrets = podSpec.imagePullSecrets
-        pullSecretsKeySpan = podSpec.imagePullSecretsKeySpan
-        serviceAccount = podSpec.effectiveServiceAccount
-        serviceAccountSpan = podSpec.serviceAccountName.map { $0.span }
-        containers = podSpec.containers.compactMap { container in
-            guard let reference = container.validReference, let image = container.image else { return nil }
-            return ContainerFact(
-                name: container.name, displayName: container.displayName, image: image.value, imageSpan: image.contentSpan,
-                domainSpan: reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.contentSpan, reference: reference)
+    var namespace: String? { object.namespace }
+
+    init?(file: String, input: Int, object: ManifestObject, podSpec: PodSpec, configuration: Configuration, pool: inout StringPool) {
+        let hubMatters = configuration.isEnabled(DockerHubAnonymousRule.description)
+        var kept: [ContainerFact] = []
+        for container in podSpec.containers {
+            guard let reference = container.validReference, let image = container.image else { continue }
+            let isPrivate = configuration.registries.visibility(of: reference).visibility == .private
+                // A misspelt host fails before credentials matter; registry-typo reports it.
+                && KnownRegistries.typoExplanation(for: reference, configuration: configuration) == nil
+            let isDockerHub = reference.isDockerHub
+            guard isPrivate || (hubMatters && isDockerHub) else { continue }
+            kept.append(
+                ContainerFact(
+                    name: container.name.map { pool.intern($0) }, kind: container.kind, index: Int32(clamping: container.index),
+                    image: pool.intern(image.value), imageSpan: PackedSpan(image.contentSpan),
+                    domainSpan: PackedSpan(reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.contentSpan),
+                    isPrivate: isPrivate, isDockerHub: isDockerHub))
         }
+        let pullSecrets = podSpec.imagePullSecrets
+        guard !kept.isEmpty || !pullSecrets.isEmpty else { return nil }
+        self.file = file
+        self.input = Int32(clamping: input)
+        objectOrdinal = Int32(clamping: object.ordinal)
+        self.object = object.reference
+        self.pullSecrets = pullSecrets.map { NameReference(name: $0.name.map { pool.intern($0) }, span: $0.span) }
+        serviceAccount = pool.intern(podSpec.effectiveServiceAccount)
+        containers = kept
     }
 }
 
-/// A container whose image parsed.
+/// A container whose image parsed and needs a credential.
 public struct ContainerFact: Sendable {
     let name: String?
-    let displayName: String
+    let kind: Container.Kind
+    let index: Int32
     let image: String
-    let imageSpan: SourceSpan
+    let packedImageSpan: PackedSpan
     /// The registry host in the image, or the whole image when the registry is implied.
-    let domainSpan: SourceSpan
-    let reference: ImageReference
+    let packedDomainSpan: PackedSpan
+    /// On a private registry (by the run's configuration), and not a misspelt one.
+    let isPrivate: Bool
+    let isDockerHub: Bool
+
+    init(
+        name: String?, kind: Container.Kind, index: Int32, image: String, imageSpan: PackedSpan, domainSpan: PackedSpan,
+        isPrivate: Bool, isDockerHub: Bool
+    ) {
+        self.name = name
+        self.kind = kind
+        self.index = index
+        self.image = image
+        packedImageSpan = imageSpan
+        packedDomainSpan = domainSpan
+        self.isPrivate = isPrivate
+        self.isDockerHub = isDockerHub
+    }
+
+    var imageSpan: SourceSpan { packedImageSpan.span }
+    var domainSpan: SourceSpan { packedDomainSpan.span }
+
+    /// `container "web"`, as `Container.displayName`.
+    var displayName: String {
+        if let name { return "\(kind.displayName) \"\(name)\"" }
+        return "\(kind.displayName) #\(index + 1)"
+    }
+
+    /// The image parsed again (it parsed when the fact was made); kept out of the fact to keep
+    /// it small.
+    var reference: ImageReference? {
+        if case .success(let reference) = ImageReference.parse(image) { return reference }
+        return nil
+    }
 }
 
 /// A Secret, or an object that creates one.
 public struct SecretFact: Sendable {
     let file: String
+    let input: Int32
     let objectOrdinal: Int
     let origin: SecretObject.Origin
     let name: String
@@ -120,9 +254,10 @@ public struct SecretFact: Sendable {
     /// use it and the credential keys it holds.
     let credentials: SecretCredentials?
 
-    init?(file: String, object: ManifestObject, secret: SecretObject) {
+    init?(file: String, input: Int, object: ManifestObject, secret: SecretObject) {
         guard let name = secret.secretName else { return nil }
         self.file = file
+        self.input = Int32(clamping: input)
         objectOrdinal = object.ordinal
         origin = secret.origin
         self.name = name
@@ -141,11 +276,13 @@ public struct ServiceAccountFact: Sendable {
     let namespace: String?
     let pullSecrets: [NameReference]
     let file: String
+    let input: Int32
     let objectOrdinal: Int
     let object: ObjectReference
 
-    init?(file: String, object: ManifestObject, account: ServiceAccountObject) {
+    init?(file: String, input: Int, object: ManifestObject, account: ServiceAccountObject) {
         guard let name = object.name else { return nil }
+        self.input = Int32(clamping: input)
         self.name = name
         namespace = object.namespace
         pullSecrets = account.imagePullSecrets
@@ -178,6 +315,7 @@ struct PullSecretReference {
     let reference: NameReference
     let namespace: String?
     let file: String
+    let input: Int32
     let object: ObjectReference
     let objectOrdinal: Int
 }
@@ -187,13 +325,15 @@ extension RunFacts {
     var pullSecretReferences: [PullSecretReference] {
         pods.flatMap { pod in
             pod.pullSecrets.map {
-                PullSecretReference(reference: $0, namespace: pod.namespace, file: pod.file, object: pod.object, objectOrdinal: pod.objectOrdinal)
+                PullSecretReference(
+                    reference: $0, namespace: pod.namespace, file: pod.file, input: pod.input, object: pod.object,
+                    objectOrdinal: Int(pod.objectOrdinal))
             }
         }
             + serviceAccounts.flatMap { account in
                 account.pullSecrets.map {
                     PullSecretReference(
-                        reference: $0, namespace: account.namespace, file: account.file, object: account.object,
+                        reference: $0, namespace: account.namespace, file: account.file, input: account.input, object: account.object,
                         objectOrdinal: account.objectOrdinal)
                 }
             }
@@ -206,10 +346,13 @@ extension RunFacts {
         return .none(account: account)
     }
 
-    /// The Secret a pull-secret name resolves to for a namespace: one in the same namespace if
-    /// written, else one that may end up there.
-    func resolveSecret(_ name: String, for namespace: String?) -> SecretFact? {
-        let candidates = secrets(named: name, for: namespace)
-        return candidates.first { $0.namespace == namespace } ?? candidates.first
+    /// The distinct names among `names`, in order (a pod may list one Secret many times; kubelet
+    /// reads it once).
+    static func distinct(_ names: [NameReference]) -> [String] {
+        var seen = Set<String>()
+        return names.compactMap { reference in
+            guard let name = reference.name, seen.insert(name).inserted else { return nil }
+            return name
+        }
     }
 }

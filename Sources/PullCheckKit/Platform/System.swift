@@ -93,6 +93,64 @@ enum FileSystem {
 
     static func closeFile(_ fd: Int32) { close(fd) }
 
+    /// Reads up to `count` bytes at `offset` without moving the descriptor's position.
+    static func readChunk(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) -> Result<Int, SystemError> {
+        while true {
+            let n = pread(fd, buffer, count, off_t(offset))
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            return .failure(.current)
+        }
+    }
+
+    /// Reads up to `count` bytes from a pipe or terminal, waiting for data even when the
+    /// descriptor is non-blocking. Returns 0 at the end.
+    static func readStream(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Result<Int, SystemError> {
+        while true {
+            let n = read(fd, buffer, count)
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK {
+                var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                _ = poll(&waiting, 1, -1)
+                continue
+            }
+            return .failure(.current)
+        }
+    }
+
+    /// Writes all of `count` bytes; retries on EINTR and short writes.
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawPointer, count: Int) -> SystemError? {
+        var offset = 0
+        while offset < count {
+            let n = write(fd, buffer + offset, count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .current
+            }
+            offset += n
+        }
+        return nil
+    }
+
+    /// A new temporary file, already unlinked (it goes away with its descriptor), in `TMPDIR`
+    /// or `/tmp`.
+    static func anonymousTemporaryFile() -> Int32? {
+        let directory = ProcessEnvironment.variable("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+            + Array("pullcheck-stdin-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            let fd = mkstemp(base)
+            if fd >= 0 {
+                unlink(base)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            return fd
+        }
+        return fd >= 0 ? fd : nil
+    }
+
     /// Reads up to `count` bytes; retries on EINTR. Returns 0 at end of file.
     static func readChunk(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Result<Int, SystemError> {
         while true {
@@ -128,13 +186,14 @@ enum FileSystem {
         }
     }
 
-    /// Reads a whole regular file into memory.
-    static func readFile(_ path: String) -> Result<[UInt8], FileOpenError> {
+    /// Reads a whole regular file into memory; past `limit` bytes it stops, returning a few more
+    /// than `limit` so the caller can tell.
+    static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], FileOpenError> {
         switch openRegularFile(path) {
         case .failure(let error): return .failure(error)
         case .success(let fd):
             defer { close(fd) }
-            return readAll(fd).mapError { .system($0) }
+            return readAll(fd, limit: limit).mapError { .system($0) }
         }
     }
 

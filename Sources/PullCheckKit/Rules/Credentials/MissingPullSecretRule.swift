@@ -122,12 +122,9 @@ struct MissingPullSecretRule: RunRule {
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         for pod in facts.pods {
             guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
-            for container in pod.containers {
-                let verdict = context.configuration.registries.visibility(of: container.reference)
-                // A misspelt host fails before credentials matter; registry-typo reports it.
-                guard verdict.visibility == .private,
-                    KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
-                else { continue }
+            // Facts keep only the containers that matter; private ones (typos excluded) are marked.
+            for container in pod.containers where container.isPrivate {
+                guard let reference = container.reference else { continue }
                 let why: String
                 if let account {
                     why = "neither the pod nor its ServiceAccount \(account.name) has imagePullSecrets"
@@ -135,7 +132,7 @@ struct MissingPullSecretRule: RunRule {
                     why = "the pod has no imagePullSecrets (its ServiceAccount \(pod.serviceAccount) is not in the linted files and might provide some)"
                 }
                 context.report(
-                    "\(container.displayName) pulls \"\(container.image)\" from the private registry \(container.reference.domain), but \(why); the pull will fail with unauthorized and the pod stays in ImagePullBackOff",
+                    "\(container.displayName) pulls \"\(container.image)\" from the private registry \(reference.domain), but \(why); the pull will fail with unauthorized and the pod stays in ImagePullBackOff",
                     at: container.imageSpan, pod: pod, container: container)
             }
         }

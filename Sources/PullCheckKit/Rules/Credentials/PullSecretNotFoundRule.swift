@@ -115,27 +115,70 @@ struct PullSecretNotFoundRule: RunRule {
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
+        // Many objects name the same missing Secret: its message is worked out once.
+        var messages: [String: String?] = [:]
         for item in facts.pullSecretReferences {
-            guard let message = Self.problem(item.reference, namespace: item.namespace, facts: facts, configuration: context.configuration) else { continue }
+            let key = (item.namespace.map { "n" + $0 } ?? "-") + "\u{0}" + (item.reference.name ?? "")
+            let message: String?
+            if let known = messages[key] {
+                message = known
+            } else {
+                message = Self.problem(item.reference, namespace: item.namespace, facts: facts, configuration: context.configuration)
+                messages[key] = .some(message)
+            }
+            guard let message else { continue }
             context.report(
-                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file,
+                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file, input: item.input,
                 object: item.object, ordinal: item.objectOrdinal)
         }
     }
 
+    /// "Did you mean" compares the missing name with at most this many known names (those closest
+    /// in length first), so a run with many Secrets and many missing names stays linear.
+    static let maxSuggestionCandidates = 500
+
     static func problem(_ reference: NameReference, namespace: String?, facts: RunFacts, configuration: Configuration) -> String? {
         guard let name = reference.name else { return nil }
-        guard facts.secrets(named: name, for: namespace).isEmpty else { return nil }
+        guard facts.resolveSecret(name, for: namespace) == nil else { return nil }
         guard !configuration.isExternalSecret(name: name, namespace: namespace) else { return nil }
-        let elsewhere = facts.secretsElsewhere(named: name, for: namespace).compactMap(\.namespace)
-        if let other = elsewhere.first, let namespace {
+        if let other = facts.namespaceOfSecretElsewhere(named: name, for: namespace), let namespace {
             return "secret \(name), which exists in namespace \(other), but the pod runs in \(namespace); kubelet only reads pull secrets from the pod's own namespace and pulls without it"
         }
         guard configuration.manifestsComplete || facts.hasSecrets(for: namespace) else { return nil }
-        // "Did you mean": the nearest name within two edits (skipped for huge runs).
-        let known = facts.secretNames(for: namespace).sorted()
-        let nearest = known.count > 5_000 ? nil : known.map { ($0, editDistance(name, $0, limit: 2)) }.min { $0.1 < $1.1 }
-        let hint = nearest.flatMap { $0.1 <= 2 ? " (did you mean \($0.0)?)" : nil } ?? ""
+        let hint = suggestion(for: name, namespace: namespace, facts: facts).map { " (did you mean \($0)?)" } ?? ""
         return "secret \(name)\(hint), which is not in the linted manifests; kubelet pulls without it, and private images fail with unauthorized"
+    }
+
+    /// The nearest known name within two edits: only names whose length is within two of the
+    /// missing one can be, and at most `maxSuggestionCandidates` of them are compared.
+    static func suggestion(for name: String, namespace: String?, facts: RunFacts) -> String? {
+        let lists: [[String]]
+        if let namespace {
+            lists = [facts.secretNamesByNamespace[namespace] ?? [], facts.secretNamesWithoutNamespace]
+        } else {
+            lists = [facts.allSecretNames]
+        }
+        let length = name.utf8.count
+        var best: (name: String, distance: Int)?
+        var compared = 0
+        for list in lists {
+            // The lists are sorted by length: start at the first name at most two shorter.
+            var low = 0
+            var high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if list[middle].utf8.count < length - 2 { low = middle + 1 } else { high = middle }
+            }
+            for candidate in list[low...] {
+                guard candidate.utf8.count <= length + 2, compared < maxSuggestionCandidates else { break }
+                compared += 1
+                let distance = editDistance(name, candidate, limit: 2)
+                guard distance <= 2 else { continue }
+                if best.map({ distance < $0.distance || (distance == $0.distance && candidate < $0.name) }) ?? true {
+                    best = (candidate, distance)
+                }
+            }
+        }
+        return best?.name
     }
 }

@@ -77,7 +77,7 @@ struct PullSecretWrongTypeRule: RunRule {
         for item in facts.pullSecretReferences {
             guard let message = Self.problem(item.reference, namespace: item.namespace, facts: facts) else { continue }
             context.report(
-                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file,
+                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file, input: item.input,
                 object: item.object, ordinal: item.objectOrdinal)
         }
     }
