@@ -23,10 +23,10 @@ struct InputCollector {
 
     func collect(_ paths: [String], standardInput: () -> LintInput?) -> Collected {
         var collected = Collected()
-        var seen = Set<String>()
+        var seen = Set<[UInt8]>()
         for path in paths {
             if path == "-" {
-                if let input = standardInput(), seen.insert("\u{0}stdin").inserted { collected.inputs.append(input) }
+                if let input = standardInput(), seen.insert([0]).inserted { collected.inputs.append(input) }
                 continue
             }
             switch FileStatus.of(path) {
@@ -35,8 +35,8 @@ struct InputCollector {
             case .success(let status):
                 if status.isDirectory {
                     var visited: [(UInt64, UInt64)] = []
-                    walk(path, status: status, visited: &visited, seen: &seen, into: &collected)
-                } else if !isExcluded(path), seen.insert(path).inserted {
+                    walk(Array(path.utf8), status: status, visited: &visited, seen: &seen, into: &collected)
+                } else if !isExcluded(path), seen.insert(Array(path.utf8)).inserted {
                     collected.inputs.append(.file(path))
                 }
             }
@@ -44,36 +44,40 @@ struct InputCollector {
         return collected
     }
 
+    /// Paths are bytes here: names need not be UTF-8 (they are shown escaped, and opened by
+    /// their bytes), and paths may be longer than PATH_MAX (opened relative to directories).
     private func walk(
-        _ directory: String, status: FileStatus, visited: inout [(UInt64, UInt64)], seen: inout Set<String>,
+        _ directory: [UInt8], status: FileStatus, visited: inout [(UInt64, UInt64)], seen: inout Set<[UInt8]>,
         into collected: inout Collected
     ) {
         // A directory reached again through a symbolic link is a loop: walk it once.
         if visited.contains(where: { $0 == (status.device, status.inode) }) { return }
         visited.append((status.device, status.inode))
         defer { visited.removeLast() }
-        let entries: [String]
-        switch FileSystem.directoryEntries(directory) {
+        let entries: [[UInt8]]
+        switch FileSystem.directoryEntries(path: directory) {
         case .failure(let error):
-            collected.failures.append(InputFailure(file: directory, message: "cannot read directory: \(error)"))
+            collected.failures.append(InputFailure(file: PathAccess.displayName(directory), message: "cannot read directory: \(error)"))
             return
         case .success(let names): entries = names
         }
         for name in entries {
-            if name.hasPrefix(".") { continue }
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            if isExcluded(path) { continue }
-            switch FileStatus.of(path) {
+            if name.first == 0x2E { continue }
+            let path = directory.last == 0x2F ? directory + name : directory + [0x2F] + name
+            let shown = PathAccess.displayName(path)
+            if isExcluded(shown) { continue }
+            let isManifest = hasManifestExtension(PathAccess.displayName(name))
+            switch FileStatus.of(path: path) {
             case .failure(let error):
                 // A dangling link or a link loop among the manifests is worth knowing about.
-                if hasManifestExtension(name) {
-                    collected.failures.append(InputFailure(file: path, message: "cannot read: \(error)"))
+                if isManifest {
+                    collected.failures.append(InputFailure(file: shown, message: "cannot read: \(error)"))
                 }
             case .success(let child):
                 if child.isDirectory {
                     walk(path, status: child, visited: &visited, seen: &seen, into: &collected)
-                } else if hasManifestExtension(name), seen.insert(path).inserted {
-                    collected.inputs.append(.file(path))
+                } else if isManifest, seen.insert(path).inserted {
+                    collected.inputs.append(.file(bytes: path))
                 }
             }
         }

@@ -11,14 +11,35 @@ public struct LintInput: Sendable {
     /// The name shown in findings: the path as the user gave it, or `--stdin-filename`.
     public let displayName: String
     public let content: Content
+    /// A file's path as raw bytes when they are not UTF-8 (`content` then holds the path as
+    /// shown, with the other bytes escaped as `\xNN`).
+    let rawPath: [UInt8]?
 
     public init(displayName: String, content: Content) {
         self.displayName = displayName
         self.content = content
+        rawPath = nil
     }
 
     public static func file(_ path: String) -> LintInput {
         LintInput(displayName: path, content: .file(path: path))
+    }
+
+    /// A file found on disk, by the bytes of its path.
+    static func file(bytes path: [UInt8]) -> LintInput {
+        if PathAccess.isUTF8(path) { return .file(String(decoding: path, as: UTF8.self)) }
+        return LintInput(escapedPath: PathAccess.displayName(path), rawPath: path)
+    }
+
+    private init(escapedPath: String, rawPath: [UInt8]) {
+        displayName = escapedPath
+        content = .file(path: escapedPath)
+        self.rawPath = rawPath
+    }
+
+    /// Opens a `.file` input for reading.
+    func openFile(_ path: String) -> Result<Int32, FileOpenError> {
+        FileSystem.openRegularFile(path: rawPath ?? Array(path.utf8))
     }
 
     public static func text(_ text: String, name: String = "<stdin>") -> LintInput {

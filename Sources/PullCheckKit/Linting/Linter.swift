@@ -130,7 +130,7 @@ public struct Linter: Sendable {
         case .stream(let stream):
             source = ByteSource(stream: stream, limits: limits)
         case .file(let path):
-            switch FileSystem.openRegularFile(path) {
+            switch input.openFile(path) {
             case .failure(let error):
                 result.failure = InputFailure(file: input.displayName, message: "cannot read: \(error)")
                 return result

@@ -221,7 +221,7 @@ final class ChunkStream {
             descriptor = -1
             memory = Self.transcodingUTF16(bytes) ?? bytes
         case .file(let path):
-            guard case .success(let fd) = FileSystem.openRegularFile(path) else { return nil }
+            guard case .success(let fd) = input.openFile(path) else { return nil }
             var head = [UInt8](repeating: 0, count: 2)
             let count = head.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress, case .success(let n) = FileSystem.readChunk(fd, into: base, count: 2) else { return 0 }
