@@ -133,9 +133,10 @@ struct PullSecretNotFoundRule: RunRule {
         }
     }
 
-    /// "Did you mean" compares the missing name with at most this many known names (those closest
-    /// in length first), so a run with many Secrets and many missing names stays linear.
-    static let maxSuggestionCandidates = 500
+    /// "Did you mean" compares the missing name with at most this many known names of each
+    /// length within two of its own: the names next to it in sorted order (typos mostly keep the
+    /// start of a name), so a run with many Secrets and many missing names stays linear.
+    static let suggestionNeighbours = 16
 
     static func problem(_ reference: NameReference, namespace: String?, facts: RunFacts, configuration: Configuration) -> String? {
         guard let name = reference.name else { return nil }
@@ -149,8 +150,8 @@ struct PullSecretNotFoundRule: RunRule {
         return "secret \(name)\(hint), which is not in the linted manifests; kubelet pulls without it, and private images fail with unauthorized"
     }
 
-    /// The nearest known name within two edits: only names whose length is within two of the
-    /// missing one can be, and at most `maxSuggestionCandidates` of them are compared.
+    /// The nearest known name within two edits, among the sorted neighbours of the missing name
+    /// in each length from two shorter to two longer.
     static func suggestion(for name: String, namespace: String?, facts: RunFacts) -> String? {
         let lists: [[String]]
         if let namespace {
@@ -160,22 +161,31 @@ struct PullSecretNotFoundRule: RunRule {
         }
         let length = name.utf8.count
         var best: (name: String, distance: Int)?
-        var compared = 0
-        for list in lists {
-            // The lists are sorted by length: start at the first name at most two shorter.
-            var low = 0
-            var high = list.count
-            while low < high {
-                let middle = (low + high) / 2
-                if list[middle].utf8.count < length - 2 { low = middle + 1 } else { high = middle }
+        for list in lists where !list.isEmpty {
+            // The list is sorted by (length, bytes): find where `name` would go among the names of
+            // each nearby length, and compare it with the neighbours on both sides.
+            func lowerBound(_ isBefore: (String) -> Bool) -> Int {
+                var low = 0
+                var high = list.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if isBefore(list[middle]) { low = middle + 1 } else { high = middle }
+                }
+                return low
             }
-            for candidate in list[low...] {
-                guard candidate.utf8.count <= length + 2, compared < maxSuggestionCandidates else { break }
-                compared += 1
-                let distance = editDistance(name, candidate, limit: 2)
-                guard distance <= 2 else { continue }
-                if best.map({ distance < $0.distance || (distance == $0.distance && candidate < $0.name) }) ?? true {
-                    best = (candidate, distance)
+            for candidateLength in max(1, length - 2)...(length + 2) {
+                let first = lowerBound { $0.utf8.count < candidateLength }
+                let end = lowerBound { $0.utf8.count <= candidateLength }
+                guard first < end else { continue }
+                let position = lowerBound { $0.utf8.count < candidateLength || ($0.utf8.count == candidateLength && $0.utf8.lexicographicallyPrecedes(name.utf8)) }
+                let low = max(first, position - suggestionNeighbours)
+                let high = min(end, position + suggestionNeighbours)
+                for candidate in list[low..<high] {
+                    let distance = editDistance(name, candidate, limit: 2)
+                    guard distance <= 2 else { continue }
+                    if best.map({ distance < $0.distance || (distance == $0.distance && candidate < $0.name) }) ?? true {
+                        best = (candidate, distance)
+                    }
                 }
             }
         }
