@@ -85,14 +85,17 @@ public struct Linter: Sendable {
     /// Lints `inputs` with up to `jobs` files in parallel. The result does not depend on `jobs`.
     public func lint(_ inputs: [LintInput], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
         let linter = self
-        let results = parallelMap(count: inputs.count, jobs: jobs) { index in linter.lintFile(inputs[index], index: index) }
+        var results = parallelMap(count: inputs.count, jobs: jobs) { index in linter.lintFile(inputs[index], index: index) }
         var report = LintReport()
         report.fileCount = inputs.count
         var facts = RunFacts()
         // Findings and suppressions by input (not by name: standard input may be named like a file).
         var diagnostics: [[Diagnostic]] = []
         var suppressions: [[Suppression]] = []
-        for (input, result) in zip(inputs, results) {
+        for (index, input) in inputs.enumerated() {
+            // Taken out of `results`, so each file's facts are freed (or moved) as they merge.
+            let result = results[index]
+            results[index] = FileResult()
             report.documentCount += result.documents
             report.objectCount += result.objects
             if let failure = result.failure { report.inputFailures.append(failure) }
@@ -172,11 +175,9 @@ public struct Linter: Sendable {
                 entry.rule.check(object, &ruleContext)
             }
             result.diagnostics.append(contentsOf: ruleContext.diagnostics)
-            if let podSpec = object.podSpec,
-                let fact = PodFact(
+            if let podSpec = object.podSpec {
+                result.facts.addPod(
                     file: file, input: result.input, object: object, podSpec: podSpec, configuration: configuration, pool: &result.pool)
-            {
-                result.facts.pods.append(fact)
             }
             if let secret = object.secret {
                 if let fact = SecretFact(file: file, input: result.input, object: object, secret: secret) {

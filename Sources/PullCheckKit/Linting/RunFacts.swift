@@ -2,6 +2,10 @@
 /// gone: pods, their pull secrets and images; Secrets and ServiceAccounts.
 public struct RunFacts: Sendable {
     var pods: [PodFact] = []
+    /// The containers and pull-secret names of all pods, each pod a range of them: one array
+    /// each for the run instead of two small arrays per pod.
+    private(set) var containers: [ContainerFact] = []
+    private(set) var podPullSecrets: [PackedNameReference] = []
     var secrets: [SecretFact] = []
     var serviceAccounts: [ServiceAccountFact] = []
 
@@ -26,9 +30,65 @@ public struct RunFacts: Sendable {
     }
 
     mutating func append(contentsOf other: RunFacts) {
-        pods.append(contentsOf: other.pods)
+        if pods.isEmpty && secrets.isEmpty && serviceAccounts.isEmpty {
+            self = other  // the first file's facts: shared, not copied
+            return
+        }
+        let containerBase = Int32(clamping: containers.count)
+        let secretBase = Int32(clamping: podPullSecrets.count)
+        pods.reserveCapacity(pods.count + other.pods.count)
+        for pod in other.pods { pods.append(pod.shifted(containers: containerBase, pullSecrets: secretBase)) }
+        containers.append(contentsOf: other.containers)
+        podPullSecrets.append(contentsOf: other.podPullSecrets)
         secrets.append(contentsOf: other.secrets)
         serviceAccounts.append(contentsOf: other.serviceAccounts)
+    }
+
+    /// Adds a pod of this file, if any run rule can use it.
+    mutating func addPod(
+        file: String, input: Int, object: ManifestObject, podSpec: PodSpec, configuration: Configuration, pool: inout StringPool
+    ) {
+        let hubMatters = configuration.isEnabled(DockerHubAnonymousRule.description)
+        let firstContainer = containers.count
+        for container in podSpec.containers {
+            guard let reference = container.validReference, let image = container.image else { continue }
+            let isPrivate = configuration.registries.visibility(of: reference).visibility == .private
+                // A misspelt host fails before credentials matter; registry-typo reports it.
+                && KnownRegistries.typoExplanation(for: reference, configuration: configuration) == nil
+            let isDockerHub = reference.isDockerHub
+            guard isPrivate || (hubMatters && isDockerHub) else { continue }
+            containers.append(
+                ContainerFact(
+                    name: container.name.map { pool.intern($0) }, kind: container.kind, index: Int32(clamping: container.index),
+                    image: pool.intern(image.value), imageSpan: PackedSpan(image.contentSpan),
+                    domainSpan: PackedSpan(reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.contentSpan),
+                    isPrivate: isPrivate, isDockerHub: isDockerHub))
+        }
+        let pullSecrets = podSpec.imagePullSecrets
+        // A pod without pull secrets and without an image that needs one matters to no run rule.
+        guard containers.count > firstContainer || !pullSecrets.isEmpty else { return }
+        let firstSecret = podPullSecrets.count
+        for reference in pullSecrets {
+            podPullSecrets.append(PackedNameReference(name: reference.name.map { pool.intern($0) }, span: PackedSpan(reference.span)))
+        }
+        pods.append(
+            PodFact(
+                file: file, input: Int32(clamping: input), objectOrdinal: Int32(clamping: object.ordinal), object: object.reference,
+                serviceAccount: pool.intern(podSpec.effectiveServiceAccount),
+                containerStart: Int32(clamping: firstContainer), containerCount: Int32(clamping: containers.count - firstContainer),
+                pullSecretStart: Int32(clamping: firstSecret), pullSecretCount: Int32(clamping: pullSecrets.count)))
+    }
+
+    /// The containers of a pod that need a credential.
+    func containers(of pod: PodFact) -> ArraySlice<ContainerFact> {
+        containers[Int(pod.containerStart)..<Int(pod.containerStart + pod.containerCount)]
+    }
+
+    /// A pod's own `imagePullSecrets`.
+    func pullSecrets(of pod: PodFact) -> [NameReference] {
+        podPullSecrets[Int(pod.pullSecretStart)..<Int(pod.pullSecretStart + pod.pullSecretCount)].map {
+            NameReference(name: $0.name, span: $0.span.span)
+        }
     }
 
     mutating func index() {
@@ -154,46 +214,35 @@ struct StringPool {
 
 /// A pod spec (of a Pod or any workload) and what the run rules need of it: its pull secrets and
 /// the images that need a credential (private ones, and Docker Hub ones when
-/// `docker-hub-anonymous` is on). A pod with neither is not kept at all.
+/// `docker-hub-anonymous` is on), as ranges of `RunFacts`' arrays. A pod with neither is not
+/// kept at all (see `RunFacts.addPod`).
 public struct PodFact: Sendable {
     let file: String
     /// The input the pod comes from (suppressions are per input, not per name).
     let input: Int32
     let objectOrdinal: Int32
     let object: ObjectReference
-    let pullSecrets: [NameReference]
     let serviceAccount: String
-    let containers: [ContainerFact]
+    let containerStart: Int32
+    let containerCount: Int32
+    let pullSecretStart: Int32
+    let pullSecretCount: Int32
 
     var namespace: String? { object.namespace }
+    var hasPullSecrets: Bool { pullSecretCount > 0 }
 
-    init?(file: String, input: Int, object: ManifestObject, podSpec: PodSpec, configuration: Configuration, pool: inout StringPool) {
-        let hubMatters = configuration.isEnabled(DockerHubAnonymousRule.description)
-        var kept: [ContainerFact] = []
-        for container in podSpec.containers {
-            guard let reference = container.validReference, let image = container.image else { continue }
-            let isPrivate = configuration.registries.visibility(of: reference).visibility == .private
-                // A misspelt host fails before credentials matter; registry-typo reports it.
-                && KnownRegistries.typoExplanation(for: reference, configuration: configuration) == nil
-            let isDockerHub = reference.isDockerHub
-            guard isPrivate || (hubMatters && isDockerHub) else { continue }
-            kept.append(
-                ContainerFact(
-                    name: container.name.map { pool.intern($0) }, kind: container.kind, index: Int32(clamping: container.index),
-                    image: pool.intern(image.value), imageSpan: PackedSpan(image.contentSpan),
-                    domainSpan: PackedSpan(reference.domainRange.map { image.span(ofCharacters: $0) } ?? image.contentSpan),
-                    isPrivate: isPrivate, isDockerHub: isDockerHub))
-        }
-        let pullSecrets = podSpec.imagePullSecrets
-        guard !kept.isEmpty || !pullSecrets.isEmpty else { return nil }
-        self.file = file
-        self.input = Int32(clamping: input)
-        objectOrdinal = Int32(clamping: object.ordinal)
-        self.object = object.reference
-        self.pullSecrets = pullSecrets.map { NameReference(name: $0.name.map { pool.intern($0) }, span: $0.span) }
-        serviceAccount = pool.intern(podSpec.effectiveServiceAccount)
-        containers = kept
+    func shifted(containers: Int32, pullSecrets: Int32) -> PodFact {
+        PodFact(
+            file: file, input: input, objectOrdinal: objectOrdinal, object: object, serviceAccount: serviceAccount,
+            containerStart: containerStart + containers, containerCount: containerCount, pullSecretStart: pullSecretStart + pullSecrets,
+            pullSecretCount: pullSecretCount)
     }
+}
+
+/// An `imagePullSecrets` item, packed.
+struct PackedNameReference: Sendable {
+    let name: String?
+    let span: PackedSpan
 }
 
 /// A container whose image parsed and needs a credential.
@@ -321,26 +370,29 @@ struct PullSecretReference {
 }
 
 extension RunFacts {
-    /// Every `imagePullSecrets` item of the run: the pods' own and the ServiceAccounts'.
-    var pullSecretReferences: [PullSecretReference] {
-        pods.flatMap { pod in
-            pod.pullSecrets.map {
-                PullSecretReference(
-                    reference: $0, namespace: pod.namespace, file: pod.file, input: pod.input, object: pod.object,
-                    objectOrdinal: Int(pod.objectOrdinal))
+    /// Every `imagePullSecrets` item of the run, the pods' own and the ServiceAccounts', one at a
+    /// time (never all at once: a run may hold millions).
+    func forEachPullSecretReference(_ body: (PullSecretReference) -> Void) {
+        for pod in pods where pod.hasPullSecrets {
+            for reference in pullSecrets(of: pod) {
+                body(
+                    PullSecretReference(
+                        reference: reference, namespace: pod.namespace, file: pod.file, input: pod.input, object: pod.object,
+                        objectOrdinal: Int(pod.objectOrdinal)))
             }
         }
-            + serviceAccounts.flatMap { account in
-                account.pullSecrets.map {
+        for account in serviceAccounts {
+            for reference in account.pullSecrets {
+                body(
                     PullSecretReference(
-                        reference: $0, namespace: account.namespace, file: account.file, input: account.input, object: account.object,
-                        objectOrdinal: account.objectOrdinal)
-                }
+                        reference: reference, namespace: account.namespace, file: account.file, input: account.input,
+                        object: account.object, objectOrdinal: account.objectOrdinal))
             }
+        }
     }
 
     func pullSecretSource(for pod: PodFact) -> PullSecretSource {
-        if !pod.pullSecrets.isEmpty { return .pod(pod.pullSecrets) }
+        if pod.hasPullSecrets { return .pod(pullSecrets(of: pod)) }
         let account = serviceAccount(named: pod.serviceAccount, for: pod.namespace)
         if let account, !account.pullSecrets.isEmpty { return .serviceAccount(account) }
         return .none(account: account)

@@ -72,7 +72,7 @@ struct DockerHubAnonymousRule: RunRule {
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         for pod in facts.pods {
-            let hubImages = pod.containers.filter(\.isDockerHub)
+            let hubImages = facts.containers(of: pod).filter(\.isDockerHub)
             guard !hubImages.isEmpty else { continue }
             var keys: [String] = []
             var opaque = false

@@ -123,7 +123,7 @@ struct MissingPullSecretRule: RunRule {
         for pod in facts.pods {
             guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
             // Facts keep only the containers that matter; private ones (typos excluded) are marked.
-            for container in pod.containers where container.isPrivate {
+            for container in facts.containers(of: pod) where container.isPrivate {
                 guard let reference = container.reference else { continue }
                 let why: String
                 if let account {

@@ -117,7 +117,7 @@ struct PullSecretNotFoundRule: RunRule {
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         // Many objects name the same missing Secret: its message is worked out once.
         var messages: [String: String?] = [:]
-        for item in facts.pullSecretReferences {
+        facts.forEachPullSecretReference { item in
             let key = (item.namespace.map { "n" + $0 } ?? "-") + "\u{0}" + (item.reference.name ?? "")
             let message: String?
             if let known = messages[key] {
@@ -126,7 +126,7 @@ struct PullSecretNotFoundRule: RunRule {
                 message = Self.problem(item.reference, namespace: item.namespace, facts: facts, configuration: context.configuration)
                 messages[key] = .some(message)
             }
-            guard let message else { continue }
+            guard let message else { return }
             context.report(
                 "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file, input: item.input,
                 object: item.object, ordinal: item.objectOrdinal)

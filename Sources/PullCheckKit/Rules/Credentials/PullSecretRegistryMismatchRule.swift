@@ -136,7 +136,7 @@ struct PullSecretRegistryMismatchRule: RunRule {
             }
             guard let keyring else { continue }
             let secretNames = names.joined(separator: ", ")
-            for container in pod.containers where container.isPrivate {
+            for container in facts.containers(of: pod) where container.isPrivate {
                 guard let reference = container.reference else { continue }
                 let image = reference.normalizedName
                 let matched = keyring.images[image] ?? keyring.prepared.lookup(image: image).matched
