@@ -158,4 +158,14 @@ struct HardeningBinaryTests {
         #expect(nested.status == 64)
         #expect(nested.error.contains("deep.yaml:1:1009: collections are nested more than 1000 levels deep"))
     }
+
+    @Test("without a usable TMPDIR, standard input is kept in memory (bounded) and still read twice")
+    func standardInputWithoutTemporaryFiles() throws {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let result = try pullcheck(["--no-config", "--quiet", "-"], stdin: text, environment: ["TMPDIR": "/nonexistent/pullcheck"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let broken = try pullcheck(["--no-config", "--quiet", "-"], stdin: "a: [1,\n", environment: ["TMPDIR": "/nonexistent/pullcheck"])
+        #expect(broken.status == 2)
+        #expect(broken.output.hasPrefix("<stdin>:2:1: error:"))
+    }
 }

@@ -16,6 +16,9 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 
     static var current: SystemError { SystemError(code: errno) }
 
+    /// EFBIG: more than a limit allows.
+    static var tooLarge: SystemError { SystemError(code: EFBIG) }
+
     public var description: String {
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text)
