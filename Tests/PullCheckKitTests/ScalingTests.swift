@@ -45,6 +45,10 @@ struct ScalingTests {
             let report = lint(Self.suppressedPod(padding: padding))
             #expect(report.diagnostics.isEmpty, "padding \(padding): \(report.diagnostics.map(\.message))")
         }
+        // The `#` of `# c` within the last 64 bytes of a small file (one chunk, the file's end).
+        let short = Self.suppressedPod(padding: 0).replacing("image: nginx:latest", with: "image: a:latest")
+        #expect(lint(short).diagnostics.isEmpty)
+        #expect(lint(short.replacing("      # pullcheck:ignore latest-tag\n", with: "")).diagnostics.map(\.ruleID) == ["latest-tag"])
         // The same pod without the ordinary comment, and without the pragma (the finding is real).
         #expect(lint(Self.suppressedPod(padding: 0).replacing(" # c", with: "")).diagnostics.isEmpty)
         let unsuppressed = lint(Self.suppressedPod(padding: 0).replacing("      # pullcheck:ignore latest-tag\n", with: ""))
