@@ -23,14 +23,23 @@ struct HardeningTests {
         #expect(report.objectCount == 2)
     }
 
-    @Test("10,000-deep nesting in a manifest")
+    @Test("nesting deeper than the limit: a positioned yaml-syntax error, exit 2; at the limit it is linted")
     func deepNesting() {
-        let depth = 10_000
-        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: " + String(repeating: "[", count: depth)
-            + String(repeating: "]", count: depth) + "\n"
-        let report = lint(text)
-        #expect(report.diagnostics.isEmpty)
-        #expect(!report.hasInputErrors)
+        // The root mapping and data's value are two levels; the brackets make the rest.
+        let prefix = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: "
+        let fits = YAMLLimits.standard.maxDepth - 2
+        let ok = lint(prefix + String(repeating: "[", count: fits) + String(repeating: "]", count: fits) + "\n")
+        #expect(ok.diagnostics.isEmpty)
+        #expect(!ok.hasInputErrors)
+        for depth in [fits + 1, 100_000] {
+            let report = lint(prefix + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n")
+            #expect(report.hasInputErrors)
+            #expect(report.exitStatus(failLevel: .warning) == 2)
+            #expect(report.diagnostics.map(\.ruleID) == ["yaml-syntax"])
+            #expect(report.diagnostics.first?.message.contains("nested more than 1000 levels") == true)
+            // The bracket that goes one level too deep.
+            #expect(findingPositions(report, rule: "yaml-syntax") == ["5:\(6 + fits)"])
+        }
     }
 
     @Test("a 100 MB single line stops at the line limit with a positioned error")
@@ -91,14 +100,14 @@ struct HardeningTests {
         }
     }
 
-    @Test("an image string of 1 MB: a short message, the limit named")
+    @Test("an image string of 2 MB: a short message, the limit named")
     func megabyteImage() {
-        let image = "registry.example.com/" + String(repeating: "a", count: 1 << 20)
+        let image = "registry.example.com/" + String(repeating: "a", count: 2 << 20)
         let report = lint("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: \"\(image):1\"}]}\n")
         let finding = report.diagnostics.first { $0.ruleID == "invalid-image-ref" }
         #expect(finding?.message.contains("the limit is 255") == true)
         #expect((finding?.message.count ?? 0) < 400)
-        // Beyond 1 MiB pullcheck keeps only the start of a value, so it points at the value.
+        // Beyond 1.5 MiB pullcheck keeps only the start of a value, so it points at the value.
         #expect(finding?.span.start == SourcePosition(line: 4, column: 38))
     }
 

@@ -156,13 +156,40 @@ struct YAMLLoaderTests {
         #expect(cycle.compositionProblems.map(\.message) == ["alias *x refers to a node that contains it"])
     }
 
-    @Test("10,000-deep nesting parses without recursion")
+    @Test("nesting up to the limit parses without recursion; one level more stops at its bracket")
     func deepNesting() {
+        var limits = YAMLLimits.standard
+        limits.maxDepth = 10_000
         let depth = 10_000
         let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
-        let (documents, summary) = parseDocuments(text)
+        let (documents, summary) = parseDocuments(text, limits: limits)
         #expect(summary.error == nil)
         #expect(documents.first?.nodeCount == depth)
+        for (open, close) in [("[", "]"), ("{", "}")] {
+            let deeper = String(repeating: open, count: depth + 1) + String(repeating: close, count: depth + 1) + "\n"
+            let (none, stopped) = parseDocuments(deeper, limits: limits)
+            #expect(none.isEmpty)
+            #expect(stopped.error?.kind == .limit)
+            #expect(stopped.error?.position == SourcePosition(line: 1, column: depth + 1))
+            #expect(stopped.error?.message.contains("nested more than 10000 levels") == true)
+        }
+    }
+
+    @Test("the standard nesting limit counts block and flow collections alike")
+    func standardDepthLimit() {
+        let limit = YAMLLimits.standard.maxDepth
+        #expect(limit == 1_000)
+        // Block mappings, each one level deeper.
+        var block = ""
+        for level in 0..<limit { block += String(repeating: " ", count: level) + "k:\n" }
+        block += String(repeating: " ", count: limit) + "v\n"
+        #expect(parseDocuments(block).summary.error == nil)
+        var deeper = ""
+        for level in 0...limit { deeper += String(repeating: " ", count: level) + "k:\n" }
+        deeper += String(repeating: " ", count: limit + 1) + "v\n"
+        let error = parseDocuments(deeper).summary.error
+        #expect(error?.kind == .limit)
+        #expect(error?.position == SourcePosition(line: limit + 1, column: limit + 1))
     }
 
     @Test("syntax errors carry libyaml's problem, context and mark")

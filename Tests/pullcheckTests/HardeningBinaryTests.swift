@@ -90,4 +90,99 @@ struct HardeningBinaryTests {
         #expect(result.output.contains("blob.yaml:1:1: error:"))
         #expect(result.output.contains("latin1.yaml:1:6: error: invalid leading UTF-8 octet"))
     }
+
+    /// Runs a shell script in `directory` (paths past PATH_MAX and non-UTF-8 names are easiest
+    /// made and removed from a shell, one directory at a time).
+    func shell(_ script: String, in directory: String) throws -> ProcessResult {
+        try run("/bin/bash", ["-c", script], environment: ["PULLCHECK": pullcheckBinary], directory: directory)
+    }
+
+    @Test("a manifest 110 folders deep (a path past PATH_MAX) is linted")
+    func pathPastPathMax() throws {
+        let directory = try temporaryDirectory()
+        defer { _ = try? shell("rm -rf deep", in: directory) }
+        let made = try shell(
+            """
+            set -e
+            mkdir deep && cd deep
+            for i in $(seq 1 110); do d=folder-$i-abcdefghijklmnopqrstuvwxyz; mkdir $d && cd $d; done
+            printf '%s' '\(Self.pod)' > pod.yaml
+            """, in: directory)
+        #expect(made.status == 0, "\(made.error)")
+        let result = try run(pullcheckBinary, ["--no-config", "--quiet", "deep"], directory: directory)
+        #expect(result.status == 1, "\(result.error)")
+        #expect(result.output.hasPrefix("deep/folder-1-"))
+        #expect(result.output.contains("/folder-110-abcdefghijklmnopqrstuvwxyz/pod.yaml:4:45: warning:"))
+        #expect(result.output.utf8.count > 4_096 + 40)
+        #expect(result.error.isEmpty)
+    }
+
+    @Test("a file name that is not UTF-8 is read, and shown with the byte escaped")
+    func nonUTF8Name() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let made = try shell("mkdir latin && printf '%s' '\(Self.pod)' > $'latin/caf\\xe9.yaml'", in: directory)
+        #expect(made.status == 0, "\(made.error)")
+        let result = try run(pullcheckBinary, ["--no-config", "--quiet", "latin"], directory: directory)
+        #expect(result.status == 1, "\(result.error)")
+        #expect(result.output.hasPrefix("latin/caf\\xE9.yaml:4:45: warning:"))
+        _ = try shell("rm -rf latin", in: directory)
+    }
+
+    @Test("standard input named like a file on disk: the file's pragma does not suppress stdin's finding")
+    func stdinNamedLikeAFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let suppressed = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        try suppressed.write(toFile: directory + "/x.yaml", atomically: true, encoding: .utf8)
+        let plain = suppressed.replacingOccurrences(of: "      # pullcheck:ignore latest-tag\n", with: "\n")
+        let result = try run(
+            pullcheckBinary, ["--no-config", "--quiet", "--stdin-filename", "x.yaml", "-", "x.yaml"], stdin: Data(plain.utf8),
+            directory: directory)
+        #expect(result.status == 1)
+        #expect(result.output.components(separatedBy: "\n").filter { !$0.isEmpty } == [
+            "x.yaml:8:20: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]"
+        ])
+    }
+
+    @Test("endless standard input is streamed: a positioned error at the node limit, exit 2, no crash")
+    func endlessStandardInput() throws {
+        let result = try shell("yes 'a: b' | \"$PULLCHECK\" --no-config --quiet -", in: packageRoot)
+        #expect(result.status == 2)
+        #expect(result.output.hasPrefix("<stdin>:1000000:4: error: document has more than 2000000 nodes"))
+    }
+
+    @Test("standard input is read again from its copy: pragmas and excerpts work on a pipe")
+    func standardInputPragmas() throws {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let result = try pullcheck(["--no-config", "--quiet", "-"], stdin: text)
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    @Test(".pullcheck.yaml: over 1 MiB, or nested too deep, is a clear configuration error")
+    func configurationLimits() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.pod.write(toFile: directory + "/pod.yaml", atomically: true, encoding: .utf8)
+        let big = "rules:\n  latest-tag: on\n" + String(repeating: "# padding padding padding padding padding\n", count: 30_000)
+        try big.write(toFile: directory + "/big.yaml", atomically: true, encoding: .utf8)
+        let tooBig = try run(pullcheckBinary, ["--config", "big.yaml", "pod.yaml"], directory: directory)
+        #expect(tooBig.status == 64)
+        #expect(tooBig.error.contains("big.yaml: the configuration is larger than 1 MiB"))
+        let deep = "exclude: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
+        try deep.write(toFile: directory + "/deep.yaml", atomically: true, encoding: .utf8)
+        let nested = try run(pullcheckBinary, ["--config", "deep.yaml", "pod.yaml"], directory: directory)
+        #expect(nested.status == 64)
+        #expect(nested.error.contains("deep.yaml:1:1009: collections are nested more than 1000 levels deep"))
+    }
+
+    @Test("without a usable TMPDIR, standard input is kept in memory (bounded) and still read twice")
+    func standardInputWithoutTemporaryFiles() throws {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let result = try pullcheck(["--no-config", "--quiet", "-"], stdin: text, environment: ["TMPDIR": "/nonexistent/pullcheck"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let broken = try pullcheck(["--no-config", "--quiet", "-"], stdin: "a: [1,\n", environment: ["TMPDIR": "/nonexistent/pullcheck"])
+        #expect(broken.status == 2)
+        #expect(broken.output.hasPrefix("<stdin>:2:1: error:"))
+    }
 }

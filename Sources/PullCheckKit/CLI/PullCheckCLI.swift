@@ -7,6 +7,8 @@ public struct CLIEnvironment {
     public var outputIsTerminal: Bool
     public var variable: (String) -> String?
     public var workingDirectory: String?
+    /// Lint standard input as a stream (file descriptor 0) instead of `readStandardInput`'s bytes.
+    public var streamsStandardInput = false
 
     public init(
         arguments: [String], writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
@@ -24,7 +26,7 @@ public struct CLIEnvironment {
 
     /// The real process: `CommandLine.arguments` without the program name.
     public static func process() -> CLIEnvironment {
-        CLIEnvironment(
+        var environment = CLIEnvironment(
             arguments: Array(CommandLine.arguments.dropFirst()),
             writeOutput: { StandardStream.output.write($0) },
             writeError: { StandardStream.error.write($0) },
@@ -32,6 +34,8 @@ public struct CLIEnvironment {
             outputIsTerminal: StandardStream.output.isTerminal,
             variable: { ProcessEnvironment.variable($0) },
             workingDirectory: FileSystem.currentDirectory())
+        environment.streamsStandardInput = true
+        return environment
     }
 }
 
@@ -291,6 +295,7 @@ struct LintCommand {
         collector.projectContext = !options.noProjectContext
         var collected = collector.collect(paths) {
             let name = options.stdinFilename ?? "<stdin>"
+            if environment.streamsStandardInput { return LintInput(displayName: name, content: .stream(StreamedInput(descriptor: 0))) }
             switch environment.readStandardInput() {
             case .success(let bytes): return LintInput(displayName: name, content: .bytes(bytes))
             case .failure(let error):

@@ -31,6 +31,8 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// silently ignored.
 public enum ConfigurationLoader {
     public static let fileNames = [".pullcheck.yaml", ".pullcheck.yml"]
+    /// A configuration is a few settings; anything this large is a mistake (read no further).
+    static let maxFileBytes = 1 << 20
 
     /// The configuration file for `directory`: the nearest `.pullcheck.yaml` in it or above it.
     public static func find(from directory: String) -> String? {
@@ -48,10 +50,15 @@ public enum ConfigurationLoader {
     public static func load(file path: String, into base: Configuration = Configuration()) throws(ConfigurationError)
         -> Configuration
     {
-        switch FileSystem.readFile(path) {
+        switch FileSystem.readFile(path, limit: maxFileBytes) {
         case .failure(let error):
             throw ConfigurationError(file: path, position: nil, message: "cannot read: \(error)")
         case .success(let bytes):
+            guard bytes.count <= maxFileBytes else {
+                throw ConfigurationError(
+                    file: path, position: nil,
+                    message: "the configuration is larger than \(maxFileBytes >> 20) MiB; a .pullcheck.yaml holds a few settings")
+            }
             var configuration = try load(bytes: bytes, name: path, into: base)
             configuration.projectDirectory = ProjectPath.directory(of: path)
             return configuration

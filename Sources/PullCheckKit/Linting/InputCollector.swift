@@ -53,8 +53,8 @@ struct InputCollector {
         var visited: [(UInt64, UInt64)] = []
         var ignores = respectIgnoreFiles ? initialIgnores(for: root) : IgnoreRules()
         var charts = ChartCache()
-        var seen = Set<String>()
-        walk(root, status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected, projectOnly: true)
+        var seen = Set<[UInt8]>()
+        walk(Array(root.utf8), status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected, projectOnly: true)
         return collected.inputs.map(\.displayName)
     }
 
@@ -62,11 +62,11 @@ struct InputCollector {
 
     func collect(_ paths: [String], standardInput: () -> LintInput?) -> Collected {
         var collected = Collected()
-        var seen = Set<String>()
+        var seen = Set<[UInt8]>()
         var charts = ChartCache()
         for path in paths {
             if path == "-" {
-                guard seen.insert("\u{0}stdin").inserted, var input = standardInput() else { continue }
+                guard seen.insert([0]).inserted, var input = standardInput() else { continue }
                 // An editor names the buffer's file: judge it as that file.
                 if input.displayName != "<stdin>" {
                     let location = absolute(input.displayName)
@@ -94,7 +94,7 @@ struct InputCollector {
                     var visited: [(UInt64, UInt64)] = []
                     var ignores = respectIgnoreFiles ? initialIgnores(for: absolute(path)) : IgnoreRules()
                     collected.walkedRoots.append(absolute(path))
-                    walk(path, status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected)
+                    walk(Array(path.utf8), status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected)
                 } else {
                     let location = absolute(path)
                     if forceExclude, exclude.isIgnored(location, isDirectory: false) {
@@ -110,7 +110,7 @@ struct InputCollector {
                     case .values(let chart): input.role = .helmValues(chart)
                     case .other: break
                     }
-                    if seen.insert(path).inserted {
+                    if seen.insert(Array(path.utf8)).inserted {
                         collected.inputs.append(input)
                         collected.namesFiles = true
                     }
@@ -170,61 +170,71 @@ struct InputCollector {
         return rules
     }
 
+    /// Paths are bytes here: names need not be UTF-8 (they are shown escaped, and opened by
+    /// their bytes), and paths may be longer than PATH_MAX (opened relative to directories).
+    /// Ignore patterns and chart conventions see the names as shown.
     private func walk(
-        _ directory: String, status: FileStatus, visited: inout [(UInt64, UInt64)], ignores: inout IgnoreRules,
-        charts: inout ChartCache, seen: inout Set<String>, into collected: inout Collected, projectOnly: Bool = false
+        _ directory: [UInt8], status: FileStatus, visited: inout [(UInt64, UInt64)], ignores: inout IgnoreRules,
+        charts: inout ChartCache, seen: inout Set<[UInt8]>, into collected: inout Collected, projectOnly: Bool = false
     ) {
         // A directory reached again through a symbolic link is a loop: walk it once.
         if visited.contains(where: { $0 == (status.device, status.inode) }) { return }
         visited.append((status.device, status.inode))
         defer { visited.removeLast() }
-        let entries: [String]
-        switch FileSystem.directoryEntries(directory) {
+        let shownDirectory = PathAccess.displayName(directory)
+        let entries: [[UInt8]]
+        switch FileSystem.directoryEntries(path: directory) {
         case .failure(let error):
-            collected.failures.append(InputFailure(file: directory, message: "cannot read directory: \(error)"))
+            if !projectOnly {
+                collected.failures.append(InputFailure(file: shownDirectory, message: "cannot read directory: \(error)"))
+            }
             return
         case .success(let names): entries = names
         }
-        let location = absolute(directory)
+        let names = entries.map { PathAccess.displayName($0) }
+        let location = absolute(shownDirectory)
         let savedIgnores = ignores
         defer { ignores = savedIgnores }
         if respectIgnoreFiles {
-            for name in [".gitignore", ".ignore"] where entries.contains(name) {
-                if case .success(let bytes) = FileSystem.readFile(ProjectPath.join(directory, name)) {
+            for name in [".gitignore", ".ignore"] where names.contains(name) {
+                if case .success(let bytes) = FileSystem.readFile(ProjectPath.join(shownDirectory, name)) {
                     ignores.add(IgnoreList(base: location, text: String(decoding: bytes, as: UTF8.self)))
                 }
             }
         }
-        let isChart = entries.contains("Chart.yaml")
+        let isChart = names.contains("Chart.yaml")
         let chart = isChart && !projectOnly ? charts.chart(at: location) : nil
-        for name in entries {
-            if name.hasPrefix(".") { continue }
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+        for (entry, name) in zip(entries, names) {
+            if entry.first == 0x2E { continue }
+            let path = directory.last == 0x2F ? directory + entry : directory + [0x2F] + entry
+            let shown = PathAccess.displayName(path)
             let childLocation = ProjectPath.join(location, name)
-            switch FileStatus.of(path) {
+            switch FileStatus.of(path: path) {
             case .failure(let error):
                 // A dangling link or a link loop: worth a note, not a failed run.
                 if hasManifestExtension(name), !projectOnly {
-                    collected.notes.append(InputNote(file: path, reason: "cannot be read (\(error)); a dangling symbolic link?"))
+                    collected.notes.append(InputNote(file: shown, reason: "cannot be read (\(error)); a dangling symbolic link?"))
                 }
             case .success(let child):
                 if exclude.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
                 if ignores.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
                 if child.isDirectory {
                     if isChart, name == "templates" {
-                        if !projectOnly { collected.notes.append(InputNote(file: path + "/", reason: Self.templateNote)) }
+                        if !projectOnly { collected.notes.append(InputNote(file: shown + "/", reason: Self.templateNote)) }
                         continue
                     }
                     walk(
                         path, status: child, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected,
                         projectOnly: projectOnly)
                 } else if projectOnly {
-                    if hasManifestExtension(name), !(isChart && (Self.chartMetadata.contains(name) || Self.isValuesFile(name))) {
+                    if hasManifestExtension(name), !(isChart && (Self.chartMetadata.contains(name) || Self.isValuesFile(name))),
+                        PathAccess.isUTF8(path)
+                    {
                         collected.inputs.append(.file(childLocation))
                     }
                 } else if hasManifestExtension(name), seen.insert(path).inserted {
                     if chart != nil, Self.chartMetadata.contains(name) { continue }
-                    var input = LintInput.file(path)
+                    var input = LintInput.file(bytes: path)
                     input.discovered = true
                     if let chart, Self.isValuesFile(name) { input.role = .helmValues(chart) }
                     collected.inputs.append(input)

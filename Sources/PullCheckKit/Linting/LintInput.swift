@@ -4,6 +4,8 @@ public struct LintInput: Sendable {
     public enum Content: Sendable {
         case file(path: String)
         case bytes([UInt8])
+        /// Standard input (or another pipe), streamed: read once, as the parser asks for bytes.
+        case stream(StreamedInput)
     }
 
     /// What a file is in its project, which decides how it is linted.
@@ -32,14 +34,35 @@ public struct LintInput: Sendable {
     public var unit = ""
     /// Images whose tag or name a kustomization that includes this file sets, by image name.
     public var imageOverrides: [String: ImageOverride] = [:]
+    /// A file's path as raw bytes when they are not UTF-8 (`content` then holds the path as
+    /// shown, with the other bytes escaped as `\xNN`).
+    let rawPath: [UInt8]?
 
     public init(displayName: String, content: Content) {
         self.displayName = displayName
         self.content = content
+        rawPath = nil
     }
 
     public static func file(_ path: String) -> LintInput {
         LintInput(displayName: path, content: .file(path: path))
+    }
+
+    /// A file found on disk, by the bytes of its path.
+    static func file(bytes path: [UInt8]) -> LintInput {
+        if PathAccess.isUTF8(path) { return .file(String(decoding: path, as: UTF8.self)) }
+        return LintInput(escapedPath: PathAccess.displayName(path), rawPath: path)
+    }
+
+    private init(escapedPath: String, rawPath: [UInt8]) {
+        displayName = escapedPath
+        content = .file(path: escapedPath)
+        self.rawPath = rawPath
+    }
+
+    /// Opens a `.file` input for reading.
+    func openFile(_ path: String) -> Result<Int32, FileOpenError> {
+        FileSystem.openRegularFile(path: rawPath ?? Array(path.utf8))
     }
 
     public static func text(_ text: String, name: String = "<stdin>") -> LintInput {
@@ -51,4 +74,60 @@ public struct LintInput: Sendable {
 public struct InputNote: Sendable, Hashable {
     public let file: String
     public let reason: String
+}
+
+/// A pipe read once, in chunks, as the parser asks for them (memory stays bounded however long
+/// the stream is). What was read is copied to an unlinked temporary file, so the later passes
+/// that read an input again (comments, error positions, source excerpts) can; when no temporary
+/// file can be made, up to `memoryLimit` bytes are kept in memory instead, and the read stops
+/// with an error past that.
+public final class StreamedInput: @unchecked Sendable {
+    // Unchecked: one worker reads the stream (during `Linter.lint`); the copy is read only after
+    // the workers are joined.
+    let descriptor: Int32
+    private let spool: Int32?
+    private var memory: [UInt8] = []
+    private(set) var spooledBytes = 0
+    private(set) var spoolError: String?
+    let memoryLimit: Int
+
+    /// Streams `descriptor` (not closed here; standard input belongs to the process).
+    public init(descriptor: Int32, memoryLimit: Int = 64 << 20) {
+        self.descriptor = descriptor
+        self.memoryLimit = memoryLimit
+        spool = FileSystem.anonymousTemporaryFile()
+    }
+
+    deinit { if let spool { FileSystem.closeFile(spool) } }
+
+    /// Reads the next chunk from the stream and keeps a copy. Returns 0 at the end.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Result<Int, SystemError> {
+        let result = FileSystem.readStream(descriptor, into: buffer, count: capacity)
+        guard case .success(let n) = result, n > 0 else { return result }
+        if let spool {
+            if let error = FileSystem.writeAll(spool, buffer, count: n) {
+                spoolError = "cannot keep a copy of standard input in a temporary file: \(error)"
+                return .failure(error)
+            }
+        } else {
+            guard memory.count + n <= memoryLimit else {
+                spoolError = "standard input is longer than \(memoryLimit >> 20) MiB and no temporary file could be made to hold it (set TMPDIR)"
+                return .failure(.tooLarge)
+            }
+            memory.append(contentsOf: UnsafeBufferPointer(start: buffer, count: n))
+        }
+        spooledBytes += n
+        return result
+    }
+
+    /// Bytes `offset...` of what was read so far, into `buffer`; 0 past the end.
+    func readCopy(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) -> Result<Int, SystemError> {
+        let available = min(count, spooledBytes - offset)
+        guard available > 0 else { return .success(0) }
+        if let spool { return FileSystem.readChunk(spool, into: buffer, count: available, at: offset) }
+        memory.withUnsafeBytes { all in
+            if let base = all.baseAddress { buffer.copyMemory(from: base + offset, byteCount: available) }
+        }
+        return .success(available)
+    }
 }

@@ -53,6 +53,10 @@ struct FileResult: Sendable {
     var sensitiveLines: [ClosedRange<Int>] = []
     var notes: [InputNote] = []
     var unknownImageKinds: [String: Int] = [:]
+    /// Which input this is (its index in the run).
+    var input = 0
+    /// Shares the strings of this file's facts.
+    var pool = StringPool()
 }
 
 /// An enabled rule with its id and effective severity (a struct, so iterating copies cheaply).
@@ -94,18 +98,19 @@ public struct Linter: Sendable {
     public func lint(_ inputs: [LintInput], context: [LintInput] = [], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
         let linter = self
         let all = inputs + context
-        let allResults = parallelMap(count: all.count, jobs: jobs) { index in linter.lintFile(all[index]) }
-        let results = allResults[..<inputs.count]
+        // Context files get indices past the inputs: their findings are dropped below.
+        var results = parallelMap(count: all.count, jobs: jobs) { index in linter.lintFile(all[index], index: index) }
         var report = LintReport()
         report.fileCount = inputs.count
         var facts = RunFacts()
-        for result in allResults[inputs.count...] { facts.append(contentsOf: result.facts) }
         report.contextFileCount = context.count
-        report.contextFilesRead = allResults[inputs.count...].reduce(0) { $0 + ($1.documents > 0 ? 1 : 0) }
-        let contextNames = Set(context.map(\.displayName))
-        var diagnostics: [Diagnostic] = []
-        var suppressions: [String: [Suppression]] = [:]
-        for (input, result) in zip(inputs, results) {
+        // Findings and suppressions by input (not by name: standard input may be named like a file).
+        var diagnostics: [[Diagnostic]] = []
+        var suppressions: [[Suppression]] = []
+        for (index, input) in inputs.enumerated() {
+            // Taken out of `results`, so each file's facts are freed (or moved) as they merge.
+            let result = results[index]
+            results[index] = FileResult()
             report.documentCount += result.documents
             report.objectCount += result.objects
             if let failure = result.failure { report.inputFailures.append(failure) }
@@ -113,25 +118,36 @@ public struct Linter: Sendable {
             for (kind, count) in result.unknownImageKinds { report.unknownImageKinds[kind, default: 0] += count }
             if result.unparseable { report.unparseableFiles.insert(input.displayName) }
             if !result.sensitiveLines.isEmpty { report.sensitiveLines[input.displayName, default: []] += result.sensitiveLines }
-            diagnostics.append(contentsOf: result.diagnostics)
+            diagnostics.append(result.diagnostics)
             facts.append(contentsOf: result.facts)
-            if !result.suppressions.isEmpty { suppressions[input.displayName, default: []] += result.suppressions }
+            suppressions.append(result.suppressions)
+        }
+        // The project's other files after the inputs: on equal keys, the inputs' objects win.
+        for index in inputs.count..<all.count {
+            if results[index].documents > 0 { report.contextFilesRead += 1 }
+            facts.append(contentsOf: results[index].facts)
+            results[index] = FileResult()
         }
         facts.index()
         for entry in runRules {
             var context = RunRuleContext(configuration: configuration, ruleID: entry.id, severity: entry.severity)
             entry.rule.check(facts, &context)
-            diagnostics.append(contentsOf: contextNames.isEmpty ? context.diagnostics : context.diagnostics.filter { !contextNames.contains($0.file) })
+            for (diagnostic, input) in zip(context.diagnostics, context.inputs) where diagnostics.indices.contains(Int(input)) {
+                diagnostics[Int(input)].append(diagnostic)
+            }
         }
-        report.diagnostics = applySuppressions(diagnostics, suppressions)
+        for index in diagnostics.indices {
+            report.diagnostics += applySuppressions(diagnostics[index], suppressions[index], file: inputs[index].displayName)
+        }
         report.diagnostics.sort(by: Diagnostic.reportOrder)
         return report
     }
 
     // MARK: One file
 
-    func lintFile(_ input: LintInput) -> FileResult {
+    func lintFile(_ input: LintInput, index: Int = 0) -> FileResult {
         var result = FileResult()
+        result.input = index
         let source: ByteSource
         var descriptor: Int32 = -1
         if input.isContext {
@@ -148,8 +164,10 @@ public struct Linter: Sendable {
         switch input.content {
         case .bytes(let bytes):
             source = ByteSource(bytes: bytes, limits: limits)
+        case .stream(let stream):
+            source = ByteSource(stream: stream, limits: limits)
         case .file(let path):
-            switch FileSystem.openRegularFile(path) {
+            switch input.openFile(path) {
             case .failure(let error):
                 result.failure = InputFailure(file: input.displayName, message: "cannot read: \(error)")
                 return result
@@ -232,11 +250,11 @@ public struct Linter: Sendable {
     private func collectFacts(_ object: ManifestObject, input: LintInput, into result: inout FileResult) {
         let file = input.displayName
         for podSpec in object.podSpecs {
-            var fact = PodFact(file: file, object: object, podSpec: podSpec)
-            fact.unit = input.unit
-            result.facts.pods.append(fact)
+            result.facts.addPod(
+                file: file, input: result.input, unit: input.unit, object: object, podSpec: podSpec, configuration: configuration,
+                pool: &result.pool)
         }
-        if let secret = object.secret, var fact = SecretFact(file: file, object: object, secret: secret) {
+        if let secret = object.secret, var fact = SecretFact(file: file, input: result.input, object: object, secret: secret) {
             fact.unit = input.unit
             result.facts.secrets.append(fact)
         }
@@ -245,7 +263,7 @@ public struct Linter: Sendable {
         {
             result.facts.admissionPolicies.append(policy)
         }
-        if let account = object.serviceAccount, var fact = ServiceAccountFact(file: file, object: object, account: account) {
+        if let account = object.serviceAccount, var fact = ServiceAccountFact(file: file, input: result.input, object: object, account: account) {
             fact.unit = input.unit
             result.facts.serviceAccounts.append(fact)
         }
@@ -425,49 +443,57 @@ public struct Linter: Sendable {
 
     // MARK: Suppressions
 
-    private func applySuppressions(_ diagnostics: [Diagnostic], _ suppressions: [String: [Suppression]]) -> [Diagnostic] {
+    /// Drops the findings of one input that its suppressions cover. Suppressions are indexed by
+    /// position (comment pragmas by line, annotations by object), so each finding is checked
+    /// against only the few that can cover it.
+    private func applySuppressions(_ diagnostics: [Diagnostic], _ suppressions: [Suppression], file: String) -> [Diagnostic] {
         guard !suppressions.isEmpty else { return diagnostics }
-        var used: [String: Set<Int>] = [:]
+        var byLine: [Int: [Int]] = [:]
+        var byObject: [Int: [Int]] = [:]
+        for (index, suppression) in suppressions.enumerated() {
+            switch suppression.scope {
+            case .line(let line): byLine[line, default: []].append(index)
+            case .object(let ordinal): byObject[ordinal, default: []].append(index)
+            }
+        }
+        var used = [Bool](repeating: false, count: suppressions.count)
         var kept: [Diagnostic] = []
         kept.reserveCapacity(diagnostics.count)
         for diagnostic in diagnostics {
-            guard let candidates = suppressions[diagnostic.file],
-                let index = candidates.firstIndex(where: { $0.covers(diagnostic) })
-            else {
-                kept.append(diagnostic)
-                continue
-            }
-            used[diagnostic.file, default: []].insert(index)
+            // A pragma covers its own line and the next one.
+            let line = diagnostic.span.start.line
+            var candidates = (byLine[line] ?? []) + (byLine[line - 1] ?? [])
+            if let ordinal = diagnostic.objectOrdinal { candidates += byObject[ordinal] ?? [] }
+            var suppressed = false
             // Every matching suppression counts as used.
-            for (other, suppression) in candidates.enumerated() where other != index && suppression.covers(diagnostic) {
-                used[diagnostic.file, default: []].insert(other)
+            for index in candidates where suppressions[index].covers(diagnostic) {
+                used[index] = true
+                suppressed = true
             }
+            if !suppressed { kept.append(diagnostic) }
         }
         let description = UnusedSuppressionRule.description
         guard configuration.isEnabled(description) else { return kept }
         let known = Set(RuleRegistry.descriptions.map(\.id))
-        for (file, list) in suppressions {
-            let usedHere = used[file] ?? []
-            for (index, suppression) in list.enumerated() where !usedHere.contains(index) {
-                let unknown = suppression.ruleIDs.filter { !known.contains($0) }
-                let message: String
-                if suppression.ruleIDs.isEmpty {
-                    message = "pullcheck:ignore names no rule; write `# pullcheck:ignore <rule-id> -- <reason>`"
-                } else if !unknown.isEmpty {
-                    message = "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
-                } else {
-                    let enabled = suppression.ruleIDs.filter { id in
-                        RuleRegistry.description(of: id).map { configuration.isEnabled($0) } ?? false
-                    }
-                    // A suppression for a rule switched off here may be needed where it is on.
-                    guard !enabled.isEmpty else { continue }
-                    message = "suppression of \(enabled.joined(separator: ", ")) matches no finding; remove it"
+        for (index, suppression) in suppressions.enumerated() where !used[index] {
+            let unknown = suppression.ruleIDs.filter { !known.contains($0) }
+            let message: String
+            if suppression.ruleIDs.isEmpty {
+                message = "pullcheck:ignore names no rule; write `# pullcheck:ignore <rule-id> -- <reason>`"
+            } else if !unknown.isEmpty {
+                message = "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
+            } else {
+                let enabled = suppression.ruleIDs.filter { id in
+                    RuleRegistry.description(of: id).map { configuration.isEnabled($0) } ?? false
                 }
-                kept.append(
-                    Diagnostic(
-                        ruleID: description.id, severity: configuration.severity(description), message: message,
-                        file: file, span: suppression.span))
+                // A suppression for a rule switched off here may be needed where it is on.
+                guard !enabled.isEmpty else { continue }
+                message = "suppression of \(enabled.joined(separator: ", ")) matches no finding; remove it"
             }
+            kept.append(
+                Diagnostic(
+                    ruleID: description.id, severity: configuration.severity(description), message: message,
+                    file: file, span: suppression.span))
         }
         return kept
     }

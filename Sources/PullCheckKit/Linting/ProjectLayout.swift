@@ -35,7 +35,7 @@ enum ProjectLayout {
             let location: String?
             switch input.content {
             case .file(let path): location = collector.absolute(path)
-            case .bytes: location = input.displayName == "<stdin>" ? nil : collector.absolute(input.displayName)
+            case .bytes, .stream: location = input.displayName == "<stdin>" ? nil : collector.absolute(input.displayName)
             }
             locations.append(location)
             guard let location else { continue }

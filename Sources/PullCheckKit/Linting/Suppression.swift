@@ -52,18 +52,40 @@ struct Suppression: Sendable {
     /// A `#` starts a comment at the start of a line or after white space, as in YAML.
     static func comments(in source: SourceLines, excluding scalars: [SourceSpan]) -> [Suppression] {
         var found: [Suppression] = []
+        // Scalars never overlap: the only one that can hold a position is the last that starts
+        // at or before it (binary search over the spans sorted by start).
+        let sortedScalars = scalars.sorted { $0.start < $1.start }
+        func insideScalar(_ position: SourcePosition) -> Bool {
+            var low = 0
+            var high = sortedScalars.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sortedScalars[middle].start <= position { low = middle + 1 } else { high = middle }
+            }
+            return low > 0 && sortedScalars[low - 1].contains(position)
+        }
+        let word = Array(pragmaWord.utf8)
         _ = source.forEachLine { number, bytes, _ in
             guard let base = bytes.baseAddress else { return true }
             var index = 0
+            // Columns are counted incrementally, so a long line with many ` #` stays linear.
+            var counted = 0
+            var column = 1
             // Only lines with a `#` need a closer look; memchr finds them.
             while index < bytes.count, let hit = findByte(0x23, in: base + index, count: bytes.count - index) {
                 let hash = index + hit
                 index = hash + 1
                 guard hash == 0 || bytes[hash - 1] == 0x20 || bytes[hash - 1] == 0x09 else { continue }
-                let start = SourcePosition(line: number, column: SourceLines.characterCount(bytes, upTo: hash) + 1)
-                if !scalars.contains(where: { $0.contains(start) }),
-                    let suppression = parsePragma(bytes, from: hash + 1, at: start, lineLength: bytes.count)
-                {
+                // The word first: most comments are not pragmas.
+                var wordStart = hash + 1
+                while wordStart < bytes.count && (bytes[wordStart] == 0x20 || bytes[wordStart] == 0x09) { wordStart += 1 }
+                guard bytes.count - wordStart >= word.count,
+                    word.withUnsafeBufferPointer({ w in w.baseAddress.map { memoryEqual(base + wordStart, $0, w.count) } ?? false })
+                else { continue }
+                column += SourceLines.characterCount(UnsafeBufferPointer(rebasing: bytes[counted..<hash]), upTo: hash - counted)
+                counted = hash
+                let start = SourcePosition(line: number, column: column)
+                if !insideScalar(start), let suppression = parsePragma(bytes, from: hash + 1, at: start, lineLength: bytes.count) {
                     found.append(suppression)
                     break
                 }

@@ -5,6 +5,9 @@
 /// Nothing here keeps credential material: the decoded bytes live only inside `init`, and the
 /// analysis returns problems, registry keys and booleans.
 struct DockerConfigCheck {
+    /// The API server's limit on a Secret's data (`MaxSecretSize`).
+    static let maxSecretDataBytes = 1 << 20
+
     private(set) var problems: [DockerConfigFinding] = []
     private(set) var credentials: SecretCredentials?
 
@@ -39,6 +42,21 @@ struct DockerConfigCheck {
                     message: "\(section)[\(keyText)] is empty or not a string; the API server rejects the Secret",
                     span: field.span))
             credentials = SecretCredentials(isUsable: false, registryKeys: [])
+            return
+        }
+        if field.isTruncated {
+            // Only the start of the value is in memory: its content is never judged. Its length
+            // is known, and past what the API server stores for a Secret (1 MiB of data) that
+            // alone is the problem; else (only with lowered limits) nothing is said about it.
+            let length = document.scalarByteLength(entry.value)
+            let decoded = isStringData ? length : length / 4 * 3
+            if decoded > Self.maxSecretDataBytes {
+                problems.append(
+                    DockerConfigFinding(
+                        message: "\(section)[\(keyText)] is \(length) bytes long, more than a Secret can hold (1 MiB of data); the API server rejects the Secret, so pods that name it get no credentials",
+                        span: field.span))
+                credentials = SecretCredentials(isUsable: false, registryKeys: [])
+            }
             return
         }
 

@@ -16,6 +16,9 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 
     static var current: SystemError { SystemError(code: errno) }
 
+    /// EFBIG: more than a limit allows.
+    static var tooLarge: SystemError { SystemError(code: EFBIG) }
+
     public var description: String {
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text)
@@ -49,9 +52,16 @@ struct FileStatus: Sendable {
 
     /// `stat` (following symbolic links) or `lstat`.
     static func of(_ path: String, followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
-        var info = stat()
-        let rc = followingLinks ? stat(path, &info) : lstat(path, &info)
-        return rc == 0 ? .success(FileStatus(info)) : .failure(.current)
+        of(path: Array(path.utf8), followingLinks: followingLinks)
+    }
+
+    /// The same for a path as raw bytes, of any length (see `PathAccess`).
+    static func of(path: [UInt8], followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
+        PathAccess.withParent(path) { directory, name -> Result<FileStatus, SystemError> in
+            var info = stat()
+            let rc = fstatat(directory, name, &info, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW)
+            return rc == 0 ? .success(FileStatus(info)) : .failure(.current)
+        }
     }
 
     static func of(descriptor: Int32) -> Result<FileStatus, SystemError> {
@@ -70,9 +80,20 @@ enum FileSystem {
     /// Opens a regular file for reading. Anything else (a FIFO, a device, a directory) is refused
     /// before a read could block on it.
     static func openRegularFile(_ path: String) -> Result<Int32, FileOpenError> {
+        openRegularFile(path: Array(path.utf8))
+    }
+
+    /// The same for a path as raw bytes (names need not be UTF-8), of any length.
+    static func openRegularFile(path: [UInt8]) -> Result<Int32, FileOpenError> {
         // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(.system(.current)) }
+        let opened = PathAccess.withParent(path) { directory, name -> Result<Int32, SystemError> in
+            let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            return fd >= 0 ? .success(fd) : .failure(.current)
+        }
+        guard case .success(let fd) = opened else {
+            if case .failure(let error) = opened { return .failure(.system(error)) }
+            return .failure(.system(SystemError(code: EINVAL)))
+        }
         switch FileStatus.of(descriptor: fd) {
         case .failure(let error):
             close(fd)
@@ -92,6 +113,64 @@ enum FileSystem {
     }
 
     static func closeFile(_ fd: Int32) { close(fd) }
+
+    /// Reads up to `count` bytes at `offset` without moving the descriptor's position.
+    static func readChunk(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) -> Result<Int, SystemError> {
+        while true {
+            let n = pread(fd, buffer, count, off_t(offset))
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            return .failure(.current)
+        }
+    }
+
+    /// Reads up to `count` bytes from a pipe or terminal, waiting for data even when the
+    /// descriptor is non-blocking. Returns 0 at the end.
+    static func readStream(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Result<Int, SystemError> {
+        while true {
+            let n = read(fd, buffer, count)
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK {
+                var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                _ = poll(&waiting, 1, -1)
+                continue
+            }
+            return .failure(.current)
+        }
+    }
+
+    /// Writes all of `count` bytes; retries on EINTR and short writes.
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawPointer, count: Int) -> SystemError? {
+        var offset = 0
+        while offset < count {
+            let n = write(fd, buffer + offset, count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .current
+            }
+            offset += n
+        }
+        return nil
+    }
+
+    /// A new temporary file, already unlinked (it goes away with its descriptor), in `TMPDIR`
+    /// or `/tmp`.
+    static func anonymousTemporaryFile() -> Int32? {
+        let directory = ProcessEnvironment.variable("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+            + Array("pullcheck-stdin-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            let fd = mkstemp(base)
+            if fd >= 0 {
+                unlink(base)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            return fd
+        }
+        return fd >= 0 ? fd : nil
+    }
 
     /// Reads up to `count` bytes; retries on EINTR. Returns 0 at end of file.
     static func readChunk(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Result<Int, SystemError> {
@@ -128,14 +207,47 @@ enum FileSystem {
         }
     }
 
-    /// Reads a whole regular file into memory.
-    static func readFile(_ path: String) -> Result<[UInt8], FileOpenError> {
+    /// Reads a whole regular file into memory; past `limit` bytes it stops, returning a few more
+    /// than `limit` so the caller can tell.
+    static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], FileOpenError> {
         switch openRegularFile(path) {
         case .failure(let error): return .failure(error)
         case .success(let fd):
             defer { close(fd) }
-            return readAll(fd).mapError { .system($0) }
+            return readAll(fd, limit: limit).mapError { .system($0) }
         }
+    }
+
+    /// The names in a directory as raw bytes (they need not be UTF-8), without `.` and `..`,
+    /// sorted bytewise; the directory's path may be of any length.
+    static func directoryEntries(path: [UInt8]) -> Result<[[UInt8]], SystemError> {
+        let opened = PathAccess.withParent(path) { directory, name -> Result<Int32, SystemError> in
+            let fd = openat(directory, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            return fd >= 0 ? .success(fd) : .failure(.current)
+        }
+        let fd: Int32
+        switch opened {
+        case .failure(let error): return .failure(error)
+        case .success(let descriptor): fd = descriptor
+        }
+        guard let dir = fdopendir(fd) else {
+            let error = SystemError.current
+            close(fd)
+            return .failure(error)
+        }
+        defer { closedir(dir) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { base in
+                    Array(UnsafeBufferPointer(start: base, count: strlen(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self))))
+                }
+            }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            names.append(name)
+        }
+        names.sort { $0.lexicographicallyPrecedes($1) }
+        return .success(names)
     }
 
     /// The names in a directory, without `.` and `..`, sorted bytewise for a stable order.
@@ -180,6 +292,89 @@ enum FileSystem {
         return buffer.withUnsafeMutableBufferPointer { pointer -> String? in
             guard let base = pointer.baseAddress, getcwd(base, pointer.count) != nil else { return nil }
             return String(cString: base)
+        }
+    }
+}
+
+/// Paths of any length. The kernel refuses a path of `PATH_MAX` bytes or more in one call, but
+/// not a deep directory: such a path is opened one stretch of components at a time, each
+/// relative to a descriptor of the directory before it (`openat`), and the last component is
+/// then used relative to its parent's descriptor. Shorter paths go to the kernel as they are.
+enum PathAccess {
+    /// Each `openat` step takes components adding up to at most this many bytes.
+    static let stepBytes = 2048
+
+    static func withParent<R>(_ path: [UInt8], _ body: (Int32, UnsafePointer<CChar>) -> Result<R, SystemError>)
+        -> Result<R, SystemError>
+    {
+        if path.count < Int(PATH_MAX) - 1 {
+            return withCString(path) { body(AT_FDCWD, $0) }
+        }
+        guard let slash = path.lastIndex(of: 0x2F) else { return .failure(SystemError(code: ENAMETOOLONG)) }
+        let name = Array(path[(slash + 1)...])
+        var directory: Int32 = path.first == 0x2F ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return .failure(.current) }
+        var segment: [UInt8] = []
+        func step() -> SystemError? {
+            let next = withCString(segment) { openat(directory, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            let error = next < 0 ? SystemError.current : nil
+            close(directory)
+            directory = next
+            segment.removeAll(keepingCapacity: true)
+            return error
+        }
+        for component in path[..<slash].split(separator: 0x2F, omittingEmptySubsequences: true) {
+            if !segment.isEmpty, segment.count + component.count + 1 > stepBytes, let error = step() { return .failure(error) }
+            if !segment.isEmpty { segment.append(0x2F) }
+            segment.append(contentsOf: component)
+        }
+        if !segment.isEmpty, let error = step() { return .failure(error) }
+        defer { close(directory) }
+        return withCString(name.isEmpty ? [0x2E] : name) { body(directory, $0) }
+    }
+
+    private static func withCString<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        var terminated = bytes
+        terminated.append(0)
+        return terminated.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                // A non-empty buffer always has a base address.
+                guard let base = chars.baseAddress else { return body("") }
+                return body(base)
+            }
+        }
+    }
+
+    /// A path's bytes as text to show: valid UTF-8 as it is, every other byte as `\xNN`.
+    static func displayName(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                out.unicodeScalars.append(Unicode.UTF8.decode(encoded))
+                offset += encoded.count
+            case .error(let length):
+                for byte in bytes[offset..<(offset + length)] { out += "\\x" + hexByte(byte) }
+                offset += length
+            case .emptyInput:
+                return out
+            }
+        }
+    }
+
+    /// Whether the bytes are valid UTF-8 (a `String` then holds them exactly).
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .error: return false
+            case .emptyInput: return true
+            }
         }
     }
 }

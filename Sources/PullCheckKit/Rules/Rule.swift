@@ -160,6 +160,8 @@ struct RunRuleContext {
     var ruleID = ""
     var severity = Severity.error
     var diagnostics: [Diagnostic] = []
+    /// The input of each diagnostic (suppressions are matched per input, not per file name).
+    var inputs: [Int32] = []
 
     mutating func report(
         _ message: String, at span: SourceSpan, pod: PodFact, container: ContainerFact? = nil, severity: Severity? = nil
@@ -168,17 +170,18 @@ struct RunRuleContext {
         if let severity { self.severity = severity }
         defer { self.severity = saved }
         report(
-            message, at: span, file: pod.file, object: pod.object, ordinal: pod.objectOrdinal, container: container?.name,
-            image: container?.image)
+            message, at: span, file: pod.file, input: pod.input, object: pod.object, ordinal: Int(pod.objectOrdinal),
+            container: container?.name, image: container?.image)
     }
 
     /// The rule's severity, but at most a warning: for findings that rest on a guess.
     var guessSeverity: Severity { min(severity, .warning) }
 
     mutating func report(
-        _ message: String, at span: SourceSpan, file: String, object: ObjectReference, ordinal: Int, container: String? = nil,
-        image: String? = nil
+        _ message: String, at span: SourceSpan, file: String, input: Int32, object: ObjectReference, ordinal: Int,
+        container: String? = nil, image: String? = nil
     ) {
+        inputs.append(input)
         diagnostics.append(
             Diagnostic(
                 ruleID: ruleID, severity: severity, message: message, file: file, span: span, object: object,

@@ -192,14 +192,36 @@ final class ChunkStream {
     private let descriptor: Int32
     private let memory: [UInt8]
     private var offset = 0
+    /// Standard input's copy, read from `streamOffset` on.
+    private var stream: StreamedInput?
+    private var streamOffset = 0
 
     init?(_ input: LintInput) {
         switch input.content {
+        case .stream(let streamed):
+            var head = [UInt8](repeating: 0, count: 2)
+            let count = head.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress, case .success(let n) = streamed.readCopy(into: base, count: 2, at: 0) else { return 0 }
+                return n
+            }
+            descriptor = -1
+            if count == 2, (head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF) {
+                // UTF-16 (rare): read it whole and serve it as UTF-8, as libyaml sees it.
+                var all = [UInt8](repeating: 0, count: streamed.spooledBytes)
+                let got = all.withUnsafeMutableBytes { raw -> Int in
+                    guard let base = raw.baseAddress, case .success(let n) = streamed.readCopy(into: base, count: raw.count, at: 0) else { return 0 }
+                    return n
+                }
+                memory = Self.transcodingUTF16(Array(all[0..<got])) ?? []
+            } else {
+                memory = []
+                stream = streamed
+            }
         case .bytes(let bytes):
             descriptor = -1
             memory = Self.transcodingUTF16(bytes) ?? bytes
         case .file(let path):
-            guard case .success(let fd) = FileSystem.openRegularFile(path) else { return nil }
+            guard case .success(let fd) = input.openFile(path) else { return nil }
             var head = [UInt8](repeating: 0, count: 2)
             let count = head.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress, case .success(let n) = FileSystem.readChunk(fd, into: base, count: 2) else { return 0 }
@@ -247,6 +269,14 @@ final class ChunkStream {
     /// Fills `buffer`; returns the count, 0 at the end, -1 on a read error.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if let stream {
+            switch stream.readCopy(into: base, count: buffer.count, at: streamOffset) {
+            case .success(let n):
+                streamOffset += n
+                return n
+            case .failure: return -1
+            }
+        }
         if descriptor >= 0 && offset >= memory.count {
             switch FileSystem.readChunk(descriptor, into: base, count: buffer.count) {
             case .success(let n): return n

@@ -51,13 +51,22 @@ struct YAMLStreamSummary: Sendable {
     var failedDocumentStart: SourcePosition?
 }
 
-/// Bounds that keep hostile input from eating memory. Kubernetes objects are limited to about
-/// 1.5 MiB by etcd, so real manifests are far below all of them.
+/// Bounds that keep hostile input from eating memory and time. Kubernetes objects are limited to
+/// about 1.5 MiB by etcd, so real manifests are far below all of them.
 struct YAMLLimits: Sendable {
     var maxLineBytes = 16 << 20
-    var maxStoredScalarBytes = 1 << 20
+    /// Longer scalars keep only their start (flagged truncated, never judged by content). 1.5 MiB
+    /// is the API server's request-size bound, so any value the API server accepts fits: a Secret
+    /// may hold 1 MiB of data, which is about 1.33 MiB of base64.
+    var maxStoredScalarBytes = 3 << 19
     var maxNodesPerDocument = 2_000_000
     var maxBytesPerDocument = 64 << 20
+    /// Collections nested deeper than this stop the parse with a positioned error. Kubernetes
+    /// objects are never deep (a CRD's OpenAPI schema, the deepest real case, stays under 100
+    /// levels; Go's JSON and YAML decoders that kubectl uses stop at 10,000). libyaml's own cost
+    /// grows with the square of the flow nesting depth (it rescans its stack of possible simple
+    /// keys for every token), so a low bound also bounds that time.
+    var maxDepth = 1_000
 
     static let standard = YAMLLimits()
 }
@@ -65,6 +74,7 @@ struct YAMLLimits: Sendable {
 /// Where the bytes come from: an open file descriptor (streamed) or memory (stdin, tests).
 final class ByteSource {
     private let descriptor: Int32
+    private let stream: StreamedInput?
     private let memory: [UInt8]
     private var memoryOffset = 0
     private let limits: YAMLLimits
@@ -79,20 +89,36 @@ final class ByteSource {
 
     init(descriptor: Int32, limits: YAMLLimits) {
         self.descriptor = descriptor
+        self.stream = nil
         self.memory = []
         self.limits = limits
     }
 
     init(bytes: [UInt8], limits: YAMLLimits) {
         self.descriptor = -1
+        self.stream = nil
         self.memory = bytes
+        self.limits = limits
+    }
+
+    init(stream: StreamedInput, limits: YAMLLimits) {
+        self.descriptor = -1
+        self.stream = stream
+        self.memory = []
         self.limits = limits
     }
 
     /// Fills libyaml's buffer. Returns false on failure (libyaml then reports an input error).
     func fill(_ buffer: UnsafeMutablePointer<UInt8>, capacity: Int, count: inout Int) -> Bool {
         var n = 0
-        if descriptor >= 0 {
+        if let stream {
+            switch stream.read(into: buffer, capacity: capacity) {
+            case .success(let got): n = got
+            case .failure(let error):
+                readError = error
+                return false
+            }
+        } else if descriptor >= 0 {
             switch FileSystem.readChunk(descriptor, into: buffer, count: capacity) {
             case .success(let got): n = got
             case .failure(let error):
@@ -116,6 +142,9 @@ final class ByteSource {
         scan(UnsafeBufferPointer(start: buffer, count: n))
         return !lineTooLong
     }
+
+    /// Why the stream could not be kept for a second reading, if that is why reading stopped.
+    var streamError: String? { stream?.spoolError }
 
     /// The input starts with a UTF-32 byte-order mark (libyaml reads UTF-8 and UTF-16 only).
     var isUTF32 = false
@@ -157,16 +186,24 @@ final class ByteSource {
             // A `#` whose word was cut by the previous chunk's end: finish reading it.
             if !pendingHash.isEmpty {
                 pendingHash.append(contentsOf: UnsafeBufferPointer(start: base, count: min(n, 64)))
-                hints.mayContainPragma = pendingHash.withUnsafeBufferPointer { Self.isPragmaComment($0, hash: 0) }
+                hints.mayContainPragma = pendingHash.withUnsafeBufferPointer { Self.pragmaVerdict($0, hash: 0) != .no }
                 pendingHash.removeAll(keepingCapacity: true)
             }
+            // Every `#` is looked at (a comment that is not a pragma says nothing about the next
+            // one); one whose word runs past the chunk's end is finished with the next chunk.
             var offset = 0
             while !hints.mayContainPragma, offset < n, let hit = findByte(0x23, in: base + offset, count: n - offset) {
                 let index = offset + hit
-                hints.mayContainPragma = Self.isPragmaComment(chunk, hash: index)
-                if !hints.mayContainPragma && n - index <= 64 {
-                    // Too close to the end to tell: keep it for the next chunk.
+                switch Self.pragmaVerdict(chunk, hash: index) {
+                case .yes:
+                    hints.mayContainPragma = true
+                case .undecided:
+                    // Only blanks and the start of `pullcheck:` follow, up to the chunk's end, so
+                    // no later `#` is in this chunk.
                     pendingHash = Array(chunk[index...])
+                    offset = n
+                    continue
+                case .no:
                     break
                 }
                 offset = index + 1
@@ -177,12 +214,17 @@ final class ByteSource {
 
     private static let pragmaWord: StaticString = "pullcheck:"
 
-    /// Whether the `#` at `hash` is followed (after blanks) by `pullcheck:`.
-    private static func isPragmaComment(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
+    enum PragmaVerdict { case yes, no, undecided }
+
+    /// Whether the `#` at `hash` is followed (after blanks) by `pullcheck:`; undecided when the
+    /// bytes end first with nothing but blanks or the start of that word.
+    static func pragmaVerdict(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> PragmaVerdict {
+        guard let base = bytes.baseAddress else { return .undecided }
         var i = hash + 1
         while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
-        return bytes.count - i >= 10 && memoryEqual(base + i, pragmaWord.utf8Start, 10)
+        let available = min(10, bytes.count - i)
+        guard memoryEqual(base + i, pragmaWord.utf8Start, available) else { return .no }
+        return available == 10 ? .yes : .undecided
     }
 }
 
@@ -279,7 +321,7 @@ enum YAMLParser {
 
     private static func streamError(_ parser: yaml_parser_t, source: ByteSource, limits: YAMLLimits) -> YAMLStreamError {
         if let error = source.readError {
-            return YAMLStreamError(kind: .io, message: "read failed: \(error)")
+            return YAMLStreamError(kind: .io, message: source.streamError ?? "read failed: \(error)")
         }
         if source.lineTooLong {
             return YAMLStreamError(
@@ -468,6 +510,13 @@ private struct DocumentBuilder {
         _ document: inout YAMLDocument, kind: YAMLNodeKind, flow: Bool, anchor: UnsafeMutablePointer<UInt8>?,
         start: yaml_mark_t, end: yaml_mark_t, hints: ContentHints
     ) {
+        guard stack.count < limits.maxDepth else {
+            limitError = YAMLStreamError(
+                kind: .limit,
+                message: "collections are nested more than \(limits.maxDepth) levels deep; pullcheck stops reading this input",
+                position: YAMLParser.position(start))
+            return
+        }
         var node = record(kind, style: flow ? 1 : 0, start: start, end: end, a: -1, b: 0)
         // Open until it closes: an alias to it from inside would be a cycle.
         node.flags = NodeRecord.openFlag

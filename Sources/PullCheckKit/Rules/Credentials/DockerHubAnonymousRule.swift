@@ -72,12 +72,12 @@ struct DockerHubAnonymousRule: RunRule {
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         for pod in facts.pods {
-            let hubImages = pod.containers.filter { $0.reference.isDockerHub }
+            let hubImages = facts.containers(of: pod).filter(\.isDockerHub)
             guard !hubImages.isEmpty else { continue }
             var keys: [String] = []
             var opaque = false
-            for reference in facts.pullSecretSource(for: pod).names {
-                guard let name = reference.name, let secret = facts.resolveSecret(name, for: pod.namespace) else { continue }
+            for name in RunFacts.distinct(facts.pullSecretSource(for: pod).names) {
+                guard let secret = facts.resolveSecret(name, for: pod.namespace) else { continue }
                 if let credentials = secret.credentials {
                     keys += credentials.registryKeys
                 } else if secret.isDockerRegistryType {
@@ -85,7 +85,9 @@ struct DockerHubAnonymousRule: RunRule {
                 }
             }
             guard !opaque else { continue }
-            for container in hubImages where !kubeletLookup(keys: keys, image: container.reference.normalizedName).matched {
+            for container in hubImages {
+                guard let reference = container.reference, !kubeletLookup(keys: keys, image: reference.normalizedName).matched
+                else { continue }
                 context.report(
                     "\(container.displayName) pulls \"\(container.image)\" from Docker Hub without a credential, so it counts against the anonymous limit of 100 pulls per 6 hours per address",
                     at: container.imageSpan, pod: pod, container: container)

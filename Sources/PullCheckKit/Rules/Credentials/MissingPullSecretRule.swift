@@ -129,19 +129,18 @@ struct MissingPullSecretRule: RunRule {
             guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
             // Pull secrets added at admission (a mutating policy in the project, or declared).
             if let injected = facts.admissionPullSecrets(for: pod.namespace, configuration: context.configuration), !injected.isEmpty { continue }
-            for container in pod.containers {
-                let verdict = facts.registryVerdict(container.reference, for: pod, configuration: context.configuration)
-                // A misspelt host fails before credentials matter; registry-typo reports it.
-                guard verdict.visibility == .private || verdict.visibility == .unknown,
-                    KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
-                else { continue }
+            // Facts keep only the containers that may need a credential (typos excluded).
+            for container in facts.containers(of: pod) where container.isPrivate {
+                guard let reference = container.reference else { continue }
+                let verdict = facts.registryVerdict(reference, for: pod, configuration: context.configuration)
+                guard verdict.visibility == .private || verdict.visibility == .unknown else { continue }
                 let why: String
                 if let account {
                     why = "neither the pod nor its ServiceAccount \(account.name) has imagePullSecrets"
                 } else {
                     why = "the pod has no imagePullSecrets and its ServiceAccount \(pod.serviceAccount) is not in the project"
                 }
-                let domain = container.reference.domain
+                let domain = reference.domain
                 if verdict.visibility == .private {
                     context.report(
                         "\(container.displayName) pulls \"\(container.image)\" from the private registry \(domain) (\(verdict.reason)), but \(why); the pull will fail with unauthorized and the pod stays in ImagePullBackOff",

@@ -119,32 +119,83 @@ struct PullSecretNotFoundRule: RunRule {
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
-        for item in facts.pullSecretReferences {
-            guard
-                let message = Self.problem(
+        // Many objects name the same missing Secret: its message is worked out once.
+        var messages: [String: String?] = [:]
+        facts.forEachPullSecretReference { item in
+            let key = (item.namespace.map { "n" + $0 } ?? "-") + "\u{0}" + (item.reference.name ?? "") + "\u{0}" + item.unit
+            let message: String?
+            if let known = messages[key] {
+                message = known
+            } else {
+                message = Self.problem(
                     item.reference, namespace: item.namespace, unit: item.unit, facts: facts, configuration: context.configuration)
-            else { continue }
+                messages[key] = .some(message)
+            }
+            guard let message else { return }
             context.report(
-                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file,
+                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file, input: item.input,
                 object: item.object, ordinal: item.objectOrdinal)
         }
     }
+
+    /// "Did you mean" compares the missing name with at most this many known names of each
+    /// length within two of its own: the names next to it in sorted order (typos mostly keep the
+    /// start of a name), so a run with many Secrets and many missing names stays linear.
+    static let suggestionNeighbours = 16
 
     static func problem(_ reference: NameReference, namespace: String?, unit: String, facts: RunFacts, configuration: Configuration)
         -> String?
     {
         guard let name = reference.name else { return nil }
-        guard facts.secrets(named: name, for: namespace).isEmpty else { return nil }
+        guard facts.resolveSecret(name, for: namespace) == nil else { return nil }
         guard !configuration.isExternalSecret(name: name, namespace: namespace) else { return nil }
-        let elsewhere = facts.secretsElsewhere(named: name, for: namespace).compactMap(\.namespace)
-        if let other = elsewhere.first, let namespace {
+        if let other = facts.namespaceOfSecretElsewhere(named: name, for: namespace), let namespace {
             return "secret \(name), which exists in namespace \(other), but the pod runs in \(namespace); kubelet only reads pull secrets from the pod's own namespace and pulls without it"
         }
         guard configuration.manifestsComplete || facts.shouldHoldSecrets(unit: unit, namespace: namespace) else { return nil }
-        // "Did you mean": the nearest name within two edits (skipped for huge runs).
-        let known = facts.secretNames(for: namespace).sorted()
-        let nearest = known.count > 5_000 ? nil : known.map { ($0, editDistance(name, $0, limit: 2)) }.min { $0.1 < $1.1 }
-        let hint = nearest.flatMap { $0.1 <= 2 ? " (did you mean \($0.0)?)" : nil } ?? ""
+        let hint = suggestion(for: name, namespace: namespace, facts: facts).map { " (did you mean \($0)?)" } ?? ""
         return "secret \(name)\(hint), which no manifest of the project defines; kubelet pulls without it, and private images fail with unauthorized"
+    }
+
+    /// The nearest known name within two edits, among the sorted neighbours of the missing name
+    /// in each length from two shorter to two longer.
+    static func suggestion(for name: String, namespace: String?, facts: RunFacts) -> String? {
+        let lists: [[String]]
+        if let namespace {
+            lists = [facts.secretNamesByNamespace[namespace] ?? [], facts.secretNamesWithoutNamespace]
+        } else {
+            lists = [facts.allSecretNames]
+        }
+        let length = name.utf8.count
+        var best: (name: String, distance: Int)?
+        for list in lists where !list.isEmpty {
+            // The list is sorted by (length, bytes): find where `name` would go among the names of
+            // each nearby length, and compare it with the neighbours on both sides.
+            func lowerBound(_ isBefore: (String) -> Bool) -> Int {
+                var low = 0
+                var high = list.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if isBefore(list[middle]) { low = middle + 1 } else { high = middle }
+                }
+                return low
+            }
+            for candidateLength in max(1, length - 2)...(length + 2) {
+                let first = lowerBound { $0.utf8.count < candidateLength }
+                let end = lowerBound { $0.utf8.count <= candidateLength }
+                guard first < end else { continue }
+                let position = lowerBound { $0.utf8.count < candidateLength || ($0.utf8.count == candidateLength && $0.utf8.lexicographicallyPrecedes(name.utf8)) }
+                let low = max(first, position - suggestionNeighbours)
+                let high = min(end, position + suggestionNeighbours)
+                for candidate in list[low..<high] {
+                    let distance = editDistance(name, candidate, limit: 2)
+                    guard distance <= 2 else { continue }
+                    if best.map({ distance < $0.distance || (distance == $0.distance && candidate < $0.name) }) ?? true {
+                        best = (candidate, distance)
+                    }
+                }
+            }
+        }
+        return best?.name
     }
 }

@@ -105,57 +105,68 @@ struct PullSecretRegistryMismatchRule: RunRule {
             .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
         ])
 
-    /// The usable keys of one set of pull secrets, prepared once, and the images matched so far.
-    private struct Keyring {
+    /// The usable keys of one set of pull secrets, prepared once, and the images matched so far
+    /// (a class: updated in place, never copied per pod).
+    private final class Keyring {
         let keys: [String]
         let prepared: PreparedKeyring
         var images: [String: Bool] = [:]
+
+        init(keys: [String]) {
+            self.keys = keys
+            prepared = PreparedKeyring(keys: keys)
+        }
     }
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         // Pods share secrets and registries: resolve each set of pull secrets once (nil when
-        // one of them is unknown, unreadable or unusable) and match each image once.
+        // one of them is unknown, unreadable or unusable) and match each image once. A Secret
+        // listed twice counts once.
         var keyrings: [String: Keyring?] = [:]
         for pod in facts.pods {
-            let names = facts.pullSecretSource(for: pod).names
+            let names = RunFacts.distinct(facts.pullSecretSource(for: pod).names)
             guard !names.isEmpty else { continue }
-            let identity = (pod.namespace ?? "") + "\u{0}" + names.map { $0.name ?? "" }.joined(separator: "\u{0}")
-            if keyrings[identity] == nil { keyrings[identity] = .some(Self.keyring(names, namespace: pod.namespace, facts: facts)) }
-            guard case .some(.some(var keyring)) = keyrings[identity] else { continue }
-            for container in pod.containers {
-                let verdict = facts.registryVerdict(container.reference, for: pod, configuration: context.configuration)
-                // A misspelt host fails before credentials matter; registry-typo reports it.
-                guard verdict.visibility == .private || verdict.visibility == .unknown,
-                    KnownRegistries.typoExplanation(for: container.reference, configuration: context.configuration) == nil
-                else { continue }
-                let image = container.reference.normalizedName
+            let identity = (pod.namespace ?? "") + "\u{0}" + names.joined(separator: "\u{0}")
+            let keyring: Keyring?
+            if let known = keyrings[identity] {
+                keyring = known
+            } else {
+                keyring = Self.keyring(names, namespace: pod.namespace, facts: facts)
+                keyrings[identity] = .some(keyring)
+            }
+            guard let keyring else { continue }
+            let secretNames = names.joined(separator: ", ")
+            for container in facts.containers(of: pod) where container.isPrivate {
+                guard let reference = container.reference else { continue }
+                let verdict = facts.registryVerdict(reference, for: pod, configuration: context.configuration)
+                guard verdict.visibility == .private || verdict.visibility == .unknown else { continue }
+                let image = reference.normalizedName
                 let matched = keyring.images[image] ?? keyring.prepared.lookup(image: image).matched
                 keyring.images[image] = matched
                 guard !matched else { continue }
-                let secretNames = names.compactMap(\.name).joined(separator: ", ")
-                var message = "\(container.displayName) pulls \"\(container.image)\" from \(container.reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
+                var message = "\(container.displayName) pulls \"\(container.image)\" from \(reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
                 if let nearest = nearestKeyExplanation(keys: keyring.keys, image: image) { message += ": \(nearest)" }
                 if verdict.visibility == .private {
                     message += "; the pull goes out unauthenticated and fails"
                     context.report(message, at: container.domainSpan, pod: pod, container: container)
                 } else {
-                    message += "; the pull goes out unauthenticated, which fails unless \(container.reference.domain) is public (pullcheck does not know: declare it under registries.public or registries.private)"
+                    message += "; the pull goes out unauthenticated, which fails unless \(reference.domain) is public (pullcheck does not know: declare it under registries.public or registries.private)"
                     context.report(message, at: container.domainSpan, pod: pod, container: container, severity: context.guessSeverity)
                 }
             }
-            keyrings[identity] = .some(keyring)
         }
     }
 
     /// The keys of a pod's pull secrets when every one is in the run, readable and usable.
-    private static func keyring(_ names: [NameReference], namespace: String?, facts: RunFacts) -> Keyring? {
+    private static func keyring(_ names: [String], namespace: String?, facts: RunFacts) -> Keyring? {
         var keys: [String] = []
-        for reference in names {
-            guard let name = reference.name, let secret = facts.resolveSecret(name, for: namespace),
+        var seen = Set<String>()
+        for name in names {
+            guard let secret = facts.resolveSecret(name, for: namespace),
                 secret.isDockerRegistryType, let credentials = secret.credentials, credentials.isUsable
             else { return nil }
-            keys += credentials.registryKeys
+            for key in credentials.registryKeys where seen.insert(key).inserted { keys.append(key) }
         }
-        return keys.isEmpty ? nil : Keyring(keys: keys, prepared: PreparedKeyring(keys: keys))
+        return keys.isEmpty ? nil : Keyring(keys: keys)
     }
 }

@@ -74,10 +74,10 @@ struct PullSecretWrongTypeRule: RunRule {
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
-        for item in facts.pullSecretReferences {
-            guard let message = Self.problem(item.reference, namespace: item.namespace, facts: facts) else { continue }
+        facts.forEachPullSecretReference { item in
+            guard let message = Self.problem(item.reference, namespace: item.namespace, facts: facts) else { return }
             context.report(
-                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file,
+                "imagePullSecrets of \(item.object) names \(message)", at: item.reference.span, file: item.file, input: item.input,
                 object: item.object, ordinal: item.objectOrdinal)
         }
     }
