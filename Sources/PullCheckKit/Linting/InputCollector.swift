@@ -72,11 +72,13 @@ struct InputCollector {
                     let location = absolute(input.displayName)
                     if exclude.isIgnored(location, isDirectory: false) {
                         collected.notes.append(InputNote(file: input.displayName, reason: "excluded by the configuration"))
+                        if case .stream(let stream) = input.content { stream.discard() }
                         continue
                     }
                     switch charts.place(of: location) {
                     case .template:
                         collected.notes.append(InputNote(file: input.displayName, reason: Self.templateNote))
+                        if case .stream(let stream) = input.content { stream.discard() }
                         continue
                     case .values(let chart): input.role = .helmValues(chart)
                     case .other: break

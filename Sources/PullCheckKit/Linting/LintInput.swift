@@ -100,6 +100,23 @@ public final class StreamedInput: @unchecked Sendable {
 
     deinit { if let spool { FileSystem.closeFile(spool) } }
 
+    /// Reads and drops what the writer sends (at most `limit` bytes), for an input that is not
+    /// linted (an excluded file, a chart template): an editor that pipes its buffer is not left
+    /// with a broken pipe.
+    func discard(limit: Int = 64 << 20) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        while total < limit {
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                if case .success(let count) = FileSystem.readStream(descriptor, into: base, count: raw.count) { return count }
+                return 0
+            }
+            if n <= 0 { return }
+            total += n
+        }
+    }
+
     /// Reads the next chunk from the stream and keeps a copy. Returns 0 at the end.
     func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Result<Int, SystemError> {
         let result = FileSystem.readStream(descriptor, into: buffer, count: capacity)

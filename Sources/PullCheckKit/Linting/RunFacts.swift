@@ -177,9 +177,15 @@ public struct RunFacts: Sendable {
     /// The namespace of a Secret named `name` that is written and differs from the pod's, when
     /// none can be in the pod's namespace.
     func namespaceOfSecretElsewhere(named name: String, for namespace: String?) -> String? {
+        secretElsewhere(named: name, for: namespace)?.namespace
+    }
+
+    /// The Secret named `name` in a written namespace other than the pod's, when none can be in
+    /// the pod's namespace.
+    func secretElsewhere(named name: String, for namespace: String?) -> SecretFact? {
         guard namespace != nil, resolveSecret(name, for: namespace) == nil, let position = secretsByName[name] else { return nil }
         // Nothing named so can be in the namespace, so the first one of the name is elsewhere.
-        return secrets[position].namespace
+        return secrets[position]
     }
 
     /// Whether the run is evidently meant to hold the Secrets of an object in `unit` and

@@ -14,9 +14,9 @@ struct PullSecretNotFoundRule: RunRule {
             with a `kustomization.yaml`, the Helm chart, or else the same folder), or a Secret is \
             written into the same explicit namespace, or `manifests-complete: true` says the run is \
             the whole picture. In a monorepo of independent samples, one sample's Secret says \
-            nothing about another's `kubectl create secret`. A Secret of that name that exists only \
-            in another, explicitly different namespace is always reported: pods can only use pull \
-            secrets from their own namespace. Objects without `metadata.namespace` can be applied \
+            nothing about another's `kubectl create secret`. A Secret of that name that the same \
+            application ships only for another, explicitly different namespace is reported as such: \
+            pods can only use pull secrets from their own namespace. Objects without `metadata.namespace` can be applied \
             anywhere, so they are never reported as being in the wrong namespace. Names listed under \
             `external-secrets` are never reported.
             """,
@@ -149,7 +149,11 @@ struct PullSecretNotFoundRule: RunRule {
         guard let name = reference.name else { return nil }
         guard facts.resolveSecret(name, for: namespace) == nil else { return nil }
         guard !configuration.isExternalSecret(name: name, namespace: namespace) else { return nil }
-        if let other = facts.namespaceOfSecretElsewhere(named: name, for: namespace), let namespace {
+        // In the same application, a Secret in another namespace is the mistake; in an unrelated
+        // one (a monorepo of samples) it says nothing.
+        if let elsewhere = facts.secretElsewhere(named: name, for: namespace), let other = elsewhere.namespace, let namespace,
+            elsewhere.unit == unit || configuration.manifestsComplete
+        {
             return "secret \(name), which exists in namespace \(other), but the pod runs in \(namespace); kubelet only reads pull secrets from the pod's own namespace and pulls without it"
         }
         guard configuration.manifestsComplete || facts.shouldHoldSecrets(unit: unit, namespace: namespace) else { return nil }
