@@ -8,7 +8,7 @@ import Testing
 /// - `--format github`: parsed as the Actions runner parses workflow commands;
 /// - JUnit: parsed as XML (expat) and read back by junitparser.
 /// Each is compared with pullcheck's JSON of the same run.
-@Suite("Output formats read by independent tools", .enabled(if: !E2E.skipped, E2E.skipReason), .timeLimit(.minutes(10)))
+@Suite("Output formats read by independent tools", .enabled(if: E2E.venvAvailable, E2E.venvSkipReason), .timeLimit(.minutes(10)))
 struct E2EFormatTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let name: String

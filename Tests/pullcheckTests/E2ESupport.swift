@@ -7,8 +7,23 @@ import Testing
 enum E2E {
     /// `PULLCHECK_SKIP_E2E=1` skips these tests (shown as skipped, with this reason).
     static let skipped = ProcessInfo.processInfo.environment["PULLCHECK_SKIP_E2E"] == "1"
+    /// `PULLCHECK_REQUIRE_E2E=1` (set by `.ci/run`) makes a missing program or tool a failure;
+    /// without it, the tests that need one are skipped and say why.
+    static let required = ProcessInfo.processInfo.environment["PULLCHECK_REQUIRE_E2E"] == "1"
     static let skipReason: Comment =
-        "PULLCHECK_SKIP_E2E=1 is set: end-to-end tests with Python tools from PyPI (SARIF validators, junitparser, pre-commit) are skipped"
+        "PULLCHECK_SKIP_E2E=1 is set: end-to-end tests with real programs (editors, pre-commit, PyPI validators) are skipped"
+
+    /// Whether the tests that need the Python tools run: unless skipped, when the virtualenv can
+    /// be made, or always when required (then a failure to make it fails them).
+    static var venvAvailable: Bool {
+        if skipped { return false }
+        if required { return true }
+        if case .success = provisioned { return true }
+        return false
+    }
+
+    static let venvSkipReason: Comment =
+        "skipped: PULLCHECK_SKIP_E2E=1, or the Python tools (pre-commit, SARIF validators) could not be provisioned in .build/e2e-venv from PyPI; PULLCHECK_REQUIRE_E2E=1 makes that a failure"
 
     static let venv = packageRoot + "/.build/e2e-venv"
     static let python = venv + "/bin/python"

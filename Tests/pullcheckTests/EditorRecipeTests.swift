@@ -361,24 +361,25 @@ extension EditorRecipeTests {
         static let node = EditorProgram(name: "node", package: "nodejs") { executable("node") }
         static let script = EditorProgram(name: "script", package: "bsdutils") { executable("script") }
 
-        static let skipE2E = ProcessInfo.processInfo.environment["PULLCHECK_SKIP_E2E"] == "1"
 
         var missing: String { "\(name) is not installed (Debian package \(package): apt-get install \(package))" }
 
         /// The path, or an error that names the package to install.
         func require() throws -> String {
             guard let path = locate() else {
-                throw EditorTestError("\(missing). To skip the editor recipe tests instead, set PULLCHECK_SKIP_E2E=1.")
+                throw EditorTestError("\(missing) (PULLCHECK_REQUIRE_E2E=1 makes a missing program a failure)")
             }
             return path
         }
 
-        /// Runs the test unless PULLCHECK_SKIP_E2E=1 is set and a program is missing; then it is
-        /// skipped, and says which.
+        /// Runs the test where its programs exist; where one is missing it is skipped and says
+        /// which, unless PULLCHECK_REQUIRE_E2E=1 (as `.ci/run` sets), which makes it a failure.
+        /// PULLCHECK_SKIP_E2E=1 skips it always.
         static func enabled(_ programs: EditorProgram...) -> ConditionTrait {
             let missing = programs.filter { $0.locate() == nil }
-            let reason = "PULLCHECK_SKIP_E2E=1 is set and " + missing.map(\.missing).joined(separator: "; ")
-            return .enabled(if: !(skipE2E && !missing.isEmpty), Comment(rawValue: reason))
+            if E2E.skipped { return .enabled(if: false, E2E.skipReason) }
+            let reason = "skipped: " + missing.map(\.missing).joined(separator: "; ") + " (PULLCHECK_REQUIRE_E2E=1 makes this a failure)"
+            return .enabled(if: E2E.required || missing.isEmpty, Comment(rawValue: reason))
         }
 
         static func executable(_ name: String) -> String? {

@@ -11,7 +11,7 @@ import Testing
 /// pre-commit's cache, here `.build/pre-commit-cache`, so it is slow once per commit (about two
 /// minutes on two cores) and fast afterwards; `pullcheck-system` uses the binary on PATH.
 @Suite(
-    "pre-commit hooks, as a user runs them", .enabled(if: !E2E.skipped, E2E.skipReason), .serialized,
+    "pre-commit hooks, as a user runs them", .enabled(if: E2E.venvAvailable, E2E.venvSkipReason), .serialized,
     .timeLimit(.minutes(30)))
 struct PreCommitTests {
     static let cache = packageRoot + "/.build/pre-commit-cache"
