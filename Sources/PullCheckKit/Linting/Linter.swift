@@ -374,24 +374,11 @@ public struct Linter: Sendable {
         var sawAPIVersion = false
         var sawKind = false
         _ = lines.forEachLine { _, bytes, _ in
-            if !sawAPIVersion, Self.contains(bytes, "apiVersion") { sawAPIVersion = true }
-            if !sawKind, Self.contains(bytes, "kind") { sawKind = true }
+            if !sawAPIVersion, containsBytes(bytes, "apiVersion") { sawAPIVersion = true }
+            if !sawKind, containsBytes(bytes, "kind") { sawKind = true }
             return !(sawAPIVersion && sawKind)
         }
         return sawAPIVersion && sawKind
-    }
-
-    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
-        let count = needle.utf8CodeUnitCount
-        guard bytes.count >= count, let base = bytes.baseAddress else { return false }
-        let first = needle.utf8Start[0]
-        var offset = 0
-        while offset + count <= bytes.count, let hit = findByte(first, in: base + offset, count: bytes.count - count + 1 - offset) {
-            let index = offset + hit
-            if memoryEqual(base + index, needle.utf8Start, count) { return true }
-            offset = index + 1
-        }
-        return false
     }
 
     /// Where a document that failed to parse shows itself to be an unrendered template: the first

@@ -184,31 +184,13 @@ enum ManifestReader {
         }
         var result: [PodSpec] = []
         if !loose.isEmpty {
-            var pullSecrets: (key: NodeID, value: NodeID)?
-            for path in shape.pullSecrets where pullSecrets == nil {
-                let parent = path.split(separator: ".").dropLast().joined(separator: ".")
-                let key = path.split(separator: ".").last.map(String.init) ?? "imagePullSecrets"
-                for (owner, _) in document.nodes(at: parent, from: root) where document.kind(owner) == .mapping {
-                    if let entry = document.entries(owner).first(where: { document.string($0.key) == key }) {
-                        pullSecrets = entry
-                        break
-                    }
-                }
-            }
-            var account: ScalarField?
-            for path in shape.serviceAccount where account == nil {
-                let parent = path.split(separator: ".").dropLast().joined(separator: ".")
-                let key = path.split(separator: ".").last.map(String.init) ?? "serviceAccountName"
-                for (owner, _) in document.nodes(at: parent, from: root) where document.kind(owner) == .mapping {
-                    if let entry = document.entries(owner).first(where: { document.string($0.key) == key }) {
-                        account = ScalarField(document: document, key: entry.key, value: entry.value)
-                        break
-                    }
-                }
+            let account = firstEntry(shape.serviceAccount, root: root, document: document).map {
+                ScalarField(document: document, key: $0.key, value: $0.value)
             }
             result.append(
                 PodSpec(
-                    document: document, span: document.span(root), containers: loose, pullSecrets: pullSecrets,
+                    document: document, span: document.span(root), containers: loose,
+                    pullSecrets: firstEntry(shape.pullSecrets, root: root, document: document),
                     pullSecretsAreStrings: shape.pullSecretsAreStrings, serviceAccount: account))
         }
         for path in shape.podSpecs {
@@ -226,6 +208,19 @@ enum ManifestReader {
             }
         }
         return result
+    }
+
+    /// The first key/value that one of `paths` reaches (`spec.imagePullSecrets`).
+    static func firstEntry(_ paths: [String], root: NodeID, document: YAMLDocument) -> (key: NodeID, value: NodeID)? {
+        for path in paths {
+            let parent = path.split(separator: ".").dropLast().joined(separator: ".")
+            guard let key = path.split(separator: ".").last.map(String.init) else { continue }
+            let owners = parent.isEmpty ? [(node: root, path: "")] : document.nodes(at: parent, from: root)
+            for (owner, _) in owners where document.kind(owner) == .mapping {
+                if let entry = document.entries(owner).first(where: { document.string($0.key) == key }) { return entry }
+            }
+        }
+        return nil
     }
 
     /// Where the pod spec of a kind lives, and its template's metadata.

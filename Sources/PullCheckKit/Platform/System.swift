@@ -452,3 +452,17 @@ func findByte(_ byte: UInt8, in base: UnsafePointer<UInt8>, count: Int) -> Int? 
     guard count > 0, let hit = memchr(base, Int32(byte), count) else { return nil }
     return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
 }
+
+/// Whether `bytes` contain `needle`; memchr finds the candidates for its first byte.
+func containsBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+    let count = needle.utf8CodeUnitCount
+    guard count > 0, bytes.count >= count, let base = bytes.baseAddress else { return false }
+    let first = needle.utf8Start[0]
+    var offset = 0
+    while offset + count <= bytes.count, let hit = findByte(first, in: base + offset, count: bytes.count - count + 1 - offset) {
+        let index = offset + hit
+        if memoryEqual(base + index, needle.utf8Start, count) { return true }
+        offset = index + 1
+    }
+    return false
+}

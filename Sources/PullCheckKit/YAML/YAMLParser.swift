@@ -431,16 +431,7 @@ private struct DocumentBuilder {
         guard count > 0, Int(record.b) >= count else { return false }
         return document.bytes.withUnsafeBufferPointer { all in
             guard let start = all.baseAddress else { return false }
-            let base = start + Int(record.a)
-            let length = Int(record.b)
-            let first = needle.utf8Start[0]
-            var offset = 0
-            while offset + count <= length, let hit = findByte(first, in: base + offset, count: length - count + 1 - offset) {
-                let index = offset + hit
-                if memoryEqual(base + index, needle.utf8Start, count) { return true }
-                offset = index + 1
-            }
-            return false
+            return containsBytes(UnsafeBufferPointer(start: start + Int(record.a), count: Int(record.b)), needle)
         }
     }
 
