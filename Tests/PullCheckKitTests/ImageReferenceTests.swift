@@ -188,7 +188,7 @@ private let domainErrors: [InvalidReference] = [
     bad("a.b_/c", .invalidFormat, at: 3),
     bad("a__.b/c", .invalidFormat, at: 1),
     bad("a___b.c/d", .invalidFormat, at: 1),
-    bad("FOO_BAR/baz", .invalidFormat, at: 3),
+    bad("FOO_BAR/baz", .invalidFormat, at: 0),  // invalid either way; reported as an ALL_CAPS placeholder part
     bad("Foo_bar.com/baz", .invalidFormat, at: 3),
     bad("a_b.c/D", .uppercase, at: 6),
     bad("example.com/", .invalidFormat, at: 11, message: "repository name is missing after the registry host"),

@@ -612,12 +612,22 @@ struct ImageReferenceParser {
                 .invalidFormat, "\"\(slice(open..<(close + 1)))\" looks like a placeholder; replace it with a real image reference",
                 at: open, length: close + 1 - open)
         }
-        // __IMAGE__ or an ALL_CAPS variable name
-        let word = bytes.allSatisfy { Self.isUpper($0) || Self.isDigit($0) || $0 == 0x5F }
-        if word, bytes.contains(0x5F), bytes.contains(where: Self.isUpper) {
-            return failure(
-                .invalidFormat, "\"\(text)\" looks like an unexpanded placeholder (an image reference is lowercase)",
-                at: 0, length: n)
+        // __IMAGE__ or an ALL_CAPS variable name, as the whole reference or as one of its parts
+        // (`CONTAINER_REGISTRY/app`, `app:IMAGE_TAG`), for sed or a CI step to replace.
+        var start = 0
+        while start < n {
+            var end = start
+            while end < n, bytes[end] != 0x2F, bytes[end] != 0x3A, bytes[end] != 0x40 { end += 1 }
+            let part = bytes[start..<end]
+            if part.count >= 3, part.allSatisfy({ Self.isUpper($0) || Self.isDigit($0) || $0 == 0x5F }), part.contains(0x5F),
+                part.contains(where: Self.isUpper)
+            {
+                let what = start == 0 && end == n ? "\"\(text)\"" : "\"\(slice(start..<end))\" in \"\(text)\""
+                return failure(
+                    .invalidFormat, "\(what) looks like an unexpanded placeholder (an image reference is lowercase)",
+                    at: start, length: end - start)
+            }
+            start = end + 1
         }
         return nil
     }

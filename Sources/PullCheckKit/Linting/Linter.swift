@@ -333,10 +333,19 @@ public struct Linter: Sendable {
             if summary.hints.mayContainTemplate, let marker = Self.templateMarker(summary, lines: lines) {
                 // The template caused the failure: one clear finding instead of the parser's error.
                 let at = position.map { " (the YAML parser stops at line \($0.line), column \($0.column))" } ?? ""
-                reportLoader(
+                if input.discovered {
+                    // Met while walking: another tool's template (e2e fixtures, Go templates), like a
+                    // chart's; the run notes it instead of failing on it.
+                    result.notes.append(
+                        InputNote(
+                            file: file,
+                            reason: "a template: its {{ ... }} markers at line \(marker.line) break the YAML structure; lint its rendered output"))
+                } else {
+                    reportLoader(
                     UnrenderedTemplateRule.self,
                     "this document is a template, not YAML: its {{ ... }} markers break the YAML structure\(at); render it and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
-                    at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
+                        at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
+                }
             } else if let position {
                 reportLoader(YAMLSyntaxRule.self, error.message, at: SourceSpan(at: position), file: file, into: &result)
             } else {

@@ -11,6 +11,15 @@ enum ProjectLayout {
         }
     }
 
+    /// `.../patches/x.yaml`, `.../patch/x.yaml`, `x-patch.yaml`, `patch-x.yaml`.
+    static func isPatchByName(_ path: String) -> Bool {
+        let components = path.split(separator: "/")
+        if components.dropLast().contains(where: { $0 == "patches" || $0 == "patch" }) { return true }
+        let name = (components.last ?? "").lowercased()
+        return name.hasPrefix("patch-") || name.hasPrefix("patch_") || name.contains("-patch.") || name.contains("_patch.")
+            || name.hasPrefix("patch.")
+    }
+
     /// Sets `role` and `imageOverrides` of the inputs from the kustomizations among them, those in
     /// the folders above them, and those these build on.
     static func assign(_ inputs: inout [LintInput], collector: InputCollector) {
@@ -19,6 +28,21 @@ enum ProjectLayout {
         var pending: [String] = []
         var checkedFolders = Set<String>()
         let boundary = repositoryRoot(containing: collector.workingDirectory)
+
+        // Skaffold builds the images its `build.artifacts` name and tags them at deploy time.
+        var skaffoldImages: [(folder: String, file: String, images: Set<String>)] = []
+        var skaffoldFolders = Set<String>()
+        func findSkaffold(in folder: String) {
+            guard skaffoldFolders.insert(folder).inserted else { return }
+            for name in ["skaffold.yaml", "skaffold.yml"] {
+                let candidate = ProjectPath.join(folder, name)
+                if case .success(let status) = FileStatus.of(candidate), !status.isDirectory {
+                    let images = SkaffoldConfig.builtImages(candidate)
+                    if !images.isEmpty { skaffoldImages.append((folder, candidate, images)) }
+                    return
+                }
+            }
+        }
 
         func findKustomization(in folder: String) {
             guard checkedFolders.insert(folder).inserted else { return }
@@ -43,6 +67,7 @@ enum ProjectLayout {
             // Kustomizations in the folders above (an overlay's patches sit beside or below it).
             for folder in ProjectPath.ancestors(of: location) {
                 findKustomization(in: folder)
+                findSkaffold(in: folder)
                 if folder == boundary || folder == collector.workingDirectory { break }
             }
         }
@@ -68,6 +93,24 @@ enum ProjectLayout {
             }
             let folders = ProjectPath.ancestors(of: location)
             inputs[index].unit = folders.first { kustomizationFolders.contains($0) } ?? folders.first ?? "."
+        }
+        // A file in a `patches/` folder, or named like a patch, is a partial object too (kubeadm's
+        // and kustomize's conventions) even when no kustomization names it.
+        for index in inputs.indices {
+            guard case .manifest = inputs[index].role, let location = locations[index] else { continue }
+            if isPatchByName(location) { inputs[index].role = .kustomizePatch }
+        }
+        for (folder, file, images) in skaffoldImages {
+            for index in inputs.indices {
+                guard let location = locations[index], ProjectPath.relative(location, to: folder) != nil else { continue }
+                for image in images {
+                    var override = inputs[index].imageOverrides[image] ?? ImageOverride()
+                    override.setsTag = true
+                    override.setsName = true
+                    if override.by.isEmpty { override.by = file }
+                    inputs[index].imageOverrides[image] = override
+                }
+            }
         }
         guard !kustomizations.isEmpty else { return }
 
@@ -103,7 +146,7 @@ enum ProjectLayout {
             } else if patches.contains(location), case .manifest = inputs[index].role {
                 inputs[index].role = .kustomizePatch
             }
-            if let found = overrides[location] { inputs[index].imageOverrides = found }
+            if let found = overrides[location] { inputs[index].imageOverrides.merge(found) { skaffold, _ in skaffold } }
         }
     }
 }

@@ -141,3 +141,34 @@ public struct HelmChart: Sendable, Hashable {
         return false
     }
 }
+
+/// A `skaffold.yaml`: the images its `build.artifacts` (and its profiles') build. Skaffold
+/// replaces those names in the manifests it deploys with the tag or digest it built.
+enum SkaffoldConfig {
+    static func builtImages(_ path: String) -> Set<String> {
+        guard case .success(let bytes) = FileSystem.readFile(path, limit: 4 << 20) else { return [] }
+        var images = Set<String>()
+        _ = YAMLParser.parse(ByteSource(bytes: bytes, limits: .standard)) { document in
+            guard let root = document.root, document.kind(root) == .mapping,
+                let apiVersion = document.value("apiVersion", in: root).flatMap({ document.nonNullString($0) }),
+                apiVersion.hasPrefix("skaffold/")
+            else { return }
+            var builds: [NodeID] = []
+            if let build = document.value("build", in: root) { builds.append(build) }
+            if let profiles = document.value("profiles", in: root), document.kind(profiles) == .sequence {
+                for profile in document.items(profiles) where document.kind(profile) == .mapping {
+                    if let build = document.value("build", in: profile) { builds.append(build) }
+                }
+            }
+            for build in builds where document.kind(build) == .mapping {
+                guard let artifacts = document.value("artifacts", in: build), document.kind(artifacts) == .sequence else { continue }
+                for artifact in document.items(artifacts) where document.kind(artifact) == .mapping {
+                    if let image = document.value("image", in: artifact).flatMap({ document.nonNullString($0) }), !image.isEmpty {
+                        images.insert(image)
+                    }
+                }
+            }
+        }
+        return images
+    }
+}

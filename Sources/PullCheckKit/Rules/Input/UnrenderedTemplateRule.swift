@@ -13,8 +13,11 @@ struct UnrenderedTemplateRule: Rule {
             parser's error; the documents of the stream before the broken one are still linted. \
             A file that parses is always linted: `{{ }}` in a field pullcheck checks is \
             `templated-value`'s, and in any other string (alert texts, Argo parameters, \
-            ApplicationSet paths) it is not pullcheck's business. In directory runs, the \
-            `templates/` folders of Helm charts (folders with a `Chart.yaml`) are never linted as raw YAML.
+            ApplicationSet paths) it is not pullcheck's business. The rule reports files named on the \
+            command line and standard input; in directory runs (and with `--force-exclude`, as the \
+            pre-commit hooks run), such a file is another tool's template and is passed over with a note \
+            under `--statistics`, and the `templates/` folders of Helm charts (folders with a \
+            `Chart.yaml`) are never read at all.
             """,
         rationale: """
             Linting the template itself gives misleading results: the rendered output is what \
