@@ -301,6 +301,22 @@ struct CustomResourceTests {
         }
     }
 
+    @Test("Argo's templateDefaults give templates their image")
+    func argoTemplateDefaults() {
+        let withDefaults = lint("""
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: w}
+            spec:
+              templateDefaults:
+                container: {image: "argoproj/argosay:v1"}
+              templates: [{name: m, container: {args: [pwd]}}]
+            """)
+        #expect(withDefaults.diagnostics.isEmpty)
+        let without = lint("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  templates: [{name: m, container: {args: [pwd]}}]\n")
+        #expect(findingPositions(without, rule: "missing-image") == ["5:36"])
+    }
+
     @Test("Istio's gateway injection replaces image: auto; elsewhere auto is an image")
     func istio() {
         let injected = lint("""

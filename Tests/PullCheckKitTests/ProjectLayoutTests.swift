@@ -122,6 +122,20 @@ struct ChartAndKustomizationTests {
         #expect(report.diagnostics.count == 6, "\(report.diagnostics.map(\.message))")
     }
 
+    @Test("a numeric tag is reported only when Helm would print it differently")
+    func numericTags() {
+        #expect(HelmValuesChecks.renderedNumber("1.10") == "1.1")
+        #expect(HelmValuesChecks.renderedNumber("1.0") == "1")
+        #expect(HelmValuesChecks.renderedNumber("0.1") == "0.1")
+        #expect(HelmValuesChecks.renderedNumber("20") == "20")
+        #expect(HelmValuesChecks.renderedNumber("010") == nil)
+        #expect(values("image:\n  repository: ghcr.io/acme/app\n  tag: 0.1\n").diagnostics.isEmpty)
+        let changed = values("image:\n  repository: ghcr.io/acme/app\n  tag: 2.10\n")
+        #expect(changed.diagnostics.map(\.message) == [
+            "values image.tag is 2.10, which YAML reads as a number: Helm renders it as 2.1, so kubelet pulls the tag 2.1; quote it: tag: \"2.10\"",
+        ])
+    }
+
     @Test("an empty tag is the appVersion only when the templates fall back to it")
     func appVersion() {
         let text = "image:\n  repository: ghcr.io/acme/app\n  tag: \"\"\n"

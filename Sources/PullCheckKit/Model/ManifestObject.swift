@@ -164,10 +164,11 @@ enum ManifestReader {
     /// The pods of a custom resource, following its shape.
     static func podSpecs(of shape: PodShape, root: NodeID, document: YAMLDocument) -> [PodSpec] {
         var loose: [Container] = []
+        let hasDefaults = shape.defaults.contains { !document.nodes(at: $0, from: root).isEmpty }
         for path in shape.containers {
             for (node, concrete) in document.nodes(at: path, from: root) where document.kind(node) == .mapping {
                 // A template for the other containers (Tekton's `stepTemplate`) may leave out the image.
-                let partial = shape.partial || path.hasSuffix("Template")
+                let partial = shape.partial || hasDefaults || path.hasSuffix("Template")
                 loose.append(Container(document: document, node: node, kind: .other, index: loose.count, partial: partial, path: concrete))
             }
         }

@@ -19,6 +19,9 @@ public struct PodShape: Sendable, Hashable {
     public var partial = false
     /// `imagePullSecrets` items are plain strings (Spark), not `{name: ...}`.
     public var pullSecretsAreStrings = false
+    /// Where defaults for the containers live (Argo's `spec.templateDefaults`): when the object has
+    /// them, a container may leave out its image.
+    public var defaults: [String] = []
 
     public init(kinds: Set<String>, apiVersion: String) {
         self.kinds = kinds
@@ -33,7 +36,8 @@ public struct PodShape: Sendable, Hashable {
 public enum PodShapes {
     static func shape(
         _ kinds: Set<String>, _ apiVersion: String, podSpecs: [String] = [], containers: [String] = [], images: [String] = [],
-        pullSecrets: [String] = [], serviceAccount: [String] = [], partial: Bool = false, pullSecretsAreStrings: Bool = false
+        pullSecrets: [String] = [], serviceAccount: [String] = [], partial: Bool = false, pullSecretsAreStrings: Bool = false,
+        defaults: [String] = []
     ) -> PodShape {
         var shape = PodShape(kinds: kinds, apiVersion: apiVersion)
         shape.podSpecs = podSpecs
@@ -43,6 +47,7 @@ public enum PodShapes {
         shape.serviceAccount = serviceAccount
         shape.partial = partial
         shape.pullSecretsAreStrings = pullSecretsAreStrings
+        shape.defaults = defaults
         return shape
     }
 
@@ -59,10 +64,11 @@ public enum PodShapes {
         shape(
             ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"], "argoproj.io/*",
             containers: argoTemplates.map { "spec." + $0 }, pullSecrets: ["spec.imagePullSecrets"],
-            serviceAccount: ["spec.serviceAccountName"]),
+            serviceAccount: ["spec.serviceAccountName"], defaults: ["spec.templateDefaults"]),
         shape(
             ["CronWorkflow"], "argoproj.io/*", containers: argoTemplates.map { "spec.workflowSpec." + $0 },
-            pullSecrets: ["spec.workflowSpec.imagePullSecrets"], serviceAccount: ["spec.workflowSpec.serviceAccountName"]),
+            pullSecrets: ["spec.workflowSpec.imagePullSecrets"], serviceAccount: ["spec.workflowSpec.serviceAccountName"],
+            defaults: ["spec.workflowSpec.templateDefaults"]),
         // Tekton Pipelines.
         shape(["Task", "ClusterTask"], "tekton.dev/*", containers: tektonTask.map { "spec." + $0 } + ["spec.stepTemplate"]),
         shape(

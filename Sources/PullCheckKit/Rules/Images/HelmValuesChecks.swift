@@ -86,10 +86,10 @@ struct HelmValuesChecks {
             image.append("@")
             image.append(digest)
         } else if let tag {
-            if tag.nonStringType == "a number" {
+            if tag.nonStringType == "a number", let rendered = Self.renderedNumber(tag.value), rendered != tag.value {
                 checks.report(
                     InvalidImageRefRule.self,
-                    "\(what).tag is \(tag.value), which YAML reads as a number: Helm renders it as the number's shortest form (1.10 becomes 1.1); quote it: tag: \"\(tag.value)\"",
+                    "\(what).tag is \(tag.value), which YAML reads as a number: Helm renders it as \(rendered), so kubelet pulls the tag \(rendered); quote it: tag: \"\(tag.value)\"",
                     at: tag.span, image: nil)
                 return
             }
@@ -114,6 +114,24 @@ struct HelmValuesChecks {
         checks.check(
             image, what: what, anchor: document.span(node), tagHint: tagHint, tagField: tagField, tagNote: tagNote,
             pullPolicy: field("pullPolicy"))
+    }
+
+    /// How Helm prints a number from values (Go's `%v` of a float64): the shortest form, so `1.10`
+    /// becomes `1.1`, `1.0` becomes `1`, and seven or more digits go to exponent form (`1e+06`).
+    /// nil when pullcheck cannot tell (hex, octal, exponents).
+    static func renderedNumber(_ text: String) -> String? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), text.filter({ $0 == "." }).count <= 1,
+            text.contains(where: \.isNumber)
+        else { return nil }
+        // `010` is octal in YAML 1.1 (8): not modelled.
+        if !text.contains("."), text.count > 1, text.first == "0" { return nil }
+        var integer = Substring(text.split(separator: ".", omittingEmptySubsequences: false).first ?? "")
+        var fraction = text.contains(".") ? Substring(text.split(separator: ".", omittingEmptySubsequences: false).last ?? "") : ""
+        while integer.count > 1, integer.first == "0" { integer = integer.dropFirst() }
+        if integer.isEmpty { integer = "0" }
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        if fraction.isEmpty, integer.count >= 7 { return nil }  // exponent form; not worth modelling
+        return fraction.isEmpty ? String(integer) : integer + "." + fraction
     }
 
     private func checkString(
