@@ -31,6 +31,14 @@ struct RepositoryLayoutTests {
         #expect(hook.status == 0 && hook.output.isEmpty, "\(hook.output)")
     }
 
+    @Test("a folder named on the command line is searched even when .gitignore leaves it out, as ripgrep does")
+    func ignoredFolderNamed() throws {
+        let result = try run(pullcheckBinary, ["--quiet", "node_modules"], directory: Self.firstRun)
+        #expect(result.output.contains("node_modules/pkg/pod.yaml:8:14: error:"), "\(result.output)")
+        let walked = try run(pullcheckBinary, ["--quiet", "--no-ignore-vcs", "."], directory: Self.firstRun)
+        #expect(walked.output.contains("node_modules/pkg/pod.yaml"), "\(walked.output)")
+    }
+
     @Test("a base named alone still sees the overlay that sets its tags; --no-project-context does not")
     func baseAlone() throws {
         let base = "k8s/base/deployment.yaml"

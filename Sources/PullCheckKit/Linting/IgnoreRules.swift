@@ -98,6 +98,14 @@ struct IgnoreRules: Sendable {
         lists.append(list)
     }
 
+    /// Whether a pattern ignores the path itself (not one of its folders): for a walk, which never
+    /// enters an ignored folder, and which searches a folder named on the command line even when
+    /// it is ignored itself, as ripgrep does.
+    func ignoresEntry(_ absolutePath: String, isDirectory: Bool) -> Bool {
+        guard !lists.isEmpty else { return false }
+        return verdict(absolutePath, isDirectory: isDirectory) == true
+    }
+
     /// `absolutePath`: absolute and normalised.
     func isIgnored(_ absolutePath: String, isDirectory: Bool) -> Bool {
         guard !lists.isEmpty else { return false }

@@ -218,8 +218,8 @@ struct InputCollector {
                     collected.notes.append(InputNote(file: shown, reason: "cannot be read (\(error)); a dangling symbolic link?"))
                 }
             case .success(let child):
-                if exclude.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
-                if ignores.isIgnored(childLocation, isDirectory: child.isDirectory) { continue }
+                if exclude.ignoresEntry(childLocation, isDirectory: child.isDirectory) { continue }
+                if ignores.ignoresEntry(childLocation, isDirectory: child.isDirectory) { continue }
                 if child.isDirectory {
                     if isChart, name == "templates" {
                         if !projectOnly { collected.notes.append(InputNote(file: shown + "/", reason: Self.templateNote)) }
