@@ -13,7 +13,7 @@
 //
 // To regenerate the golden files after an intended change in the output, run
 //
-//     PULLCHECK_UPDATE_FIXTURES=1 swift test --filter FixtureTests
+//     PULLCHECK_UPDATE=1 swift test --filter FixtureTests
 //
 // which rewrites every `.txt` instead of comparing, then read the diff line by line: each
 // finding must be right (rule, line:column, message), and nothing that should be reported may
@@ -92,7 +92,7 @@ struct RuleFixture: CustomTestStringConvertible, Sendable {
 
 @Suite("Rule fixtures (testdata/rules)")
 struct FixtureTests {
-    static var updating: Bool { getenv("PULLCHECK_UPDATE_FIXTURES").map { String(cString: $0) } == "1" }
+    static var updating: Bool { getenv("PULLCHECK_UPDATE").map { String(cString: $0) } == "1" }
 
     @Test(arguments: RuleFixture.all)
     func fixture(_ fixture: RuleFixture) throws {
@@ -108,7 +108,7 @@ struct FixtureTests {
         }
         let expected = try #require(
             readFixtureText(expectedFile),
-            "\(fixture.expectedPath) is missing; create it with PULLCHECK_UPDATE_FIXTURES=1 and check every line")
+            "\(fixture.expectedPath) is missing; create it with PULLCHECK_UPDATE=1 and check every line")
         #expect(
             run.output == expected,
             "output of \(fixture.manifestPath) differs from \(fixture.expectedPath)\(firstDifference(expected, run.output))")

@@ -4,7 +4,7 @@ import Testing
 
 /// Every output format, compared byte for byte with the golden files in
 /// `testdata/reporters/golden/` (see `testdata/reporters/README.md`). The CLI runs in-process, in
-/// the package root, with `--no-config`. `PULLCHECK_UPDATE_GOLDENS=1 swift test --filter
+/// the package root, with `--no-config`. `PULLCHECK_UPDATE=1 swift test --filter
 /// ReporterGoldenTests` rewrites the golden files; review the diff by hand before accepting it.
 @Suite("Golden files of every output format")
 struct ReporterGoldenTests {
@@ -66,14 +66,14 @@ struct ReporterGoldenTests {
         let actual = Self.normalized(run.output, format: format)
         let relative = "testdata/reporters/golden/\(testCase.name).\(Self.fileExtension(format))"
         let path = packageRoot + "/" + relative
-        if ProcessEnvironment.variable("PULLCHECK_UPDATE_GOLDENS") == "1" {
+        if ProcessEnvironment.variable("PULLCHECK_UPDATE") == "1" {
             if let error = FileSystem.writeFile(path, contents: actual) {
                 Issue.record("cannot write \(relative): \(error)")
             }
             return
         }
         guard case .success(let bytes) = FileSystem.readFile(path) else {
-            Issue.record("\(relative) is missing; run PULLCHECK_UPDATE_GOLDENS=1 swift test --filter ReporterGoldenTests")
+            Issue.record("\(relative) is missing; run PULLCHECK_UPDATE=1 swift test --filter ReporterGoldenTests")
             return
         }
         let expected = String(decoding: bytes, as: UTF8.self)
@@ -83,7 +83,7 @@ struct ReporterGoldenTests {
                 \(relative) differs at line \(difference.line):
                   expected: \(difference.expected)
                   actual:   \(difference.actual)
-                If the change is intended, run PULLCHECK_UPDATE_GOLDENS=1 swift test --filter ReporterGoldenTests and review the diff.
+                If the change is intended, run PULLCHECK_UPDATE=1 swift test --filter ReporterGoldenTests and review the diff.
                 """)
         }
     }

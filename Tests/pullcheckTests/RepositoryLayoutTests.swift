@@ -94,12 +94,12 @@ func findingLines(_ output: String) -> [String] {
     }
 }
 
-/// Compares `actual` with the golden file, or rewrites it with PULLCHECK_UPDATE_FIXTURES=1.
+/// Compares `actual` with the golden file, or rewrites it with PULLCHECK_UPDATE=1.
 func expectGolden(_ actual: String, _ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    if ProcessInfo.processInfo.environment["PULLCHECK_UPDATE_FIXTURES"] == "1" {
+    if ProcessInfo.processInfo.environment["PULLCHECK_UPDATE"] == "1" {
         try actual.write(toFile: path, atomically: true, encoding: .utf8)
         return
     }
     let expected = try? String(contentsOfFile: path, encoding: .utf8)
-    #expect(actual == expected, "differs from \(path); run with PULLCHECK_UPDATE_FIXTURES=1 and review the diff", sourceLocation: sourceLocation)
+    #expect(actual == expected, "differs from \(path); run with PULLCHECK_UPDATE=1 and review the diff", sourceLocation: sourceLocation)
 }

@@ -67,7 +67,6 @@ private func randomKey(_ rng: inout SplitMix64) -> String {
 
 @Test func randomizedInputsNeverTrap() {
     var rng = SplitMix64(seed: 0x5EED_D0C4_E2C5)
-    var count = 0
     let seedBytes = seeds.map { Array($0.utf8) }
 
     // 1. Mutated docker configs through the parser and the analysis.
@@ -94,7 +93,6 @@ private func randomKey(_ rng: inout SplitMix64) -> String {
             _ = analysis.lookup(image: "docker.io/library/nginx")
             _ = nearestKeyExplanation(keys: [key.rawKey], image: "registry.example.com/team/app")
         }
-        count += 1
     }
 
     // 2. Random bytes everywhere.
@@ -110,7 +108,6 @@ private func randomKey(_ rng: inout SplitMix64) -> String {
         let text = String(decoding: input, as: UTF8.self)
         _ = keyringKey(forRegistryKey: text)
         _ = kubeletMatches(registryKey: text, image: text)
-        count += 1
     }
 
     // 3. Base64-like text with noise.
@@ -125,7 +122,6 @@ private func randomKey(_ rng: inout SplitMix64) -> String {
             #expect(a == b)
         }
         _ = Base64.decodeKubeletAuth(input)
-        count += 1
     }
 
     // 4. Registry keys against images.
@@ -139,7 +135,5 @@ private func randomKey(_ rng: inout SplitMix64) -> String {
             _ = nearestKeyExplanation(keys: [key, randomKey(&rng)], image: image)
         }
         _ = keyringKey(forRegistryKey: key)
-        count += 1
     }
-    #expect(count >= 100_000)
 }
