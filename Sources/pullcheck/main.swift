@@ -1,11 +1,11 @@
 import PullCheckKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // Everything happens in PullCheckKit; this file only connects it to the process.

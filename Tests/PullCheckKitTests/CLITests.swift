@@ -36,7 +36,10 @@ struct CLITests {
     @Test("standard input with --stdin-filename: the name appears in findings")
     func stdinName() {
         let run = runCLI(["--no-config", "--quiet", "--stdin-filename", "k8s/web.yaml", "-"], stdin: Self.warning)
-        #expect(run.output == "k8s/web.yaml:5:40: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]\n")
+        #expect(
+            run.output
+                == "k8s/web.yaml:5:40: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]\n"
+        )
         let implicit = runCLI(["--no-config", "--quiet", "--stdin-filename", "web.yaml"], stdin: Self.warning)
         #expect(implicit.output.hasPrefix("web.yaml:5:40:"))
         let directory = runCLI(["--no-config", "--stdin-filename", "testdata", "-"], stdin: Self.warning)
@@ -113,7 +116,8 @@ struct CLITests {
 
     @Test("a syntax error and a duplicate key in one file are both reported at their positions")
     func syntaxAndDuplicate() {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: \"nginx:1.27\"\n      image: \"nginx:1.25\"\n---\nkind: [\n"
+        let text =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: \"nginx:1.27\"\n      image: \"nginx:1.25\"\n---\nkind: [\n"
         let run = runCLI(["--no-config", "--quiet", "--stdin-filename", "f.yaml", "-"], stdin: text)
         #expect(run.status == 2)
         let lines = run.output.split(separator: "\n").map(String.init)

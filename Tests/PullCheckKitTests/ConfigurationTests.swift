@@ -3,7 +3,7 @@ import Testing
 @testable import PullCheckKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Configuration")
@@ -176,8 +176,9 @@ struct SuppressionTests {
         var configuration = Configuration()
         configuration.noIgnore = true
         let report = lint(Self.pod, configuration: configuration)
-        #expect(report.diagnostics.map { "\($0.ruleID)@\($0.span.start.line)" }.sorted()
-            == ["latest-tag@10", "latest-tag@13", "latest-tag@17", "missing-tag@15"].sorted())
+        #expect(
+            report.diagnostics.map { "\($0.ruleID)@\($0.span.start.line)" }.sorted()
+                == ["latest-tag@10", "latest-tag@13", "latest-tag@17", "missing-tag@15"].sorted())
     }
 
     @Test("a suppression that suppresses nothing, or names an unknown rule, is reported")
@@ -196,8 +197,9 @@ struct SuppressionTests {
                   image: nginx:1.27 # pullcheck:ignore latest-tag
             """
         let report = lint(text)
-        #expect(report.diagnostics.map { "\($0.ruleID)@\($0.span.start.line):\($0.span.start.column)" }.sorted()
-            == ["unused-suppression@11:25", "unused-suppression@6:5", "unused-suppression@7:5"])
+        #expect(
+            report.diagnostics.map { "\($0.ruleID)@\($0.span.start.line):\($0.span.start.column)" }.sorted()
+                == ["unused-suppression@11:25", "unused-suppression@6:5", "unused-suppression@7:5"])
         #expect(report.diagnostics.contains { $0.message.contains("unknown rule \"latest-tagz\"") })
     }
 
@@ -224,7 +226,9 @@ struct SuppressionTests {
     func disabledRule() {
         var configuration = Configuration()
         configuration.rules["latest-tag"] = .init(enabled: false)
-        let report = lint("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: \"nginx:1\"} # pullcheck:ignore latest-tag\n", configuration: configuration)
+        let report = lint(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: \"nginx:1\"} # pullcheck:ignore latest-tag\n",
+            configuration: configuration)
         #expect(report.diagnostics.isEmpty)
     }
 }

@@ -61,7 +61,8 @@ struct CredentialLeakTests {
         text += "apiVersion: v1\nkind: Secret\nmetadata: {name: not-base64}\ntype: kubernetes.io/dockerconfigjson\n"
         text += "data:\n  .dockerconfigjson: \"\(password) \(auth)\"\n---\n"
         text += "apiVersion: v1\nkind: Secret\nmetadata: {name: opaque}\ntype: Opaque\ndata:\n  token: \(base64(password))\n---\n"
-        text += "apiVersion: v1\nkind: Pod\nmetadata: {name: uses-opaque}\nspec:\n  imagePullSecrets: [{name: opaque}, {name: not-base64}]\n"
+        text +=
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: uses-opaque}\nspec:\n  imagePullSecrets: [{name: opaque}, {name: not-base64}]\n"
         text += "  containers: [{name: c, image: \"registry.example.com/team/app:1.0\"}]\n---\n"
         // A syntax error right in the secret data, where the parser cannot tell what it is.
         text += "apiVersion: v1\nkind: Secret\nmetadata: {name: cut}\ntype: kubernetes.io/dockerconfigjson\n"
@@ -92,8 +93,10 @@ struct CredentialLeakTests {
     func noLeak(_ format: OutputFormat) {
         for terminal in [false, true] {
             let run = runCLI(
-                ["--no-config", "--enable", "docker-hub-anonymous", "--strict", "--statistics", "--format", format.rawValue,
-                 "--stdin-filename", "secrets.yaml", "-"],
+                [
+                    "--no-config", "--enable", "docker-hub-anonymous", "--strict", "--statistics", "--format", format.rawValue,
+                    "--stdin-filename", "secrets.yaml", "-",
+                ],
                 stdin: Self.manifests, terminal: terminal)
             let everything = run.output + run.error
             #expect(!everything.isEmpty)

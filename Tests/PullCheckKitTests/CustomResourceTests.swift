@@ -13,215 +13,261 @@ struct CustomResourceTests {
     }
 
     static let cases: [Case] = [
-        Case(kind: "Workflow", code: """
-            apiVersion: argoproj.io/v1alpha1
-            kind: Workflow
-            metadata: {name: w}
-            spec:
-              templates:
-                - name: main
-                  container: {image: "alpine:↓latest"}
-                - name: script
-                  script: {image: "python:↓latest", source: print(1)}
-                - name: set
-                  containerSet:
-                    containers: [{name: a, image: "busybox:↓latest"}]
-                  initContainers: [{name: i, image: "busybox:↓latest"}]
-                  sidecars: [{name: s, image: "nginx:↓latest"}]
-            """),
-        Case(kind: "CronWorkflow", code: """
-            apiVersion: argoproj.io/v1alpha1
-            kind: CronWorkflow
-            metadata: {name: c}
-            spec:
-              workflowSpec:
-                templates: [{name: m, container: {image: "alpine:↓latest"}}]
-            """),
-        Case(kind: "Task", code: """
-            apiVersion: tekton.dev/v1
-            kind: Task
-            metadata: {name: t}
-            spec:
-              stepTemplate: {env: [{name: A, value: b}]}
-              steps: [{name: build, image: "golang:↓latest"}]
-              sidecars: [{name: docker, image: "docker:↓latest"}]
-            """),
-        Case(kind: "TaskRun", code: """
-            apiVersion: tekton.dev/v1
-            kind: TaskRun
-            metadata: {name: r}
-            spec:
-              taskSpec:
-                steps: [{name: s, image: "alpine:↓latest"}]
-            """),
-        Case(kind: "Pipeline", code: """
-            apiVersion: tekton.dev/v1
-            kind: Pipeline
-            metadata: {name: p}
-            spec:
-              tasks:
-                - name: a
-                  taskSpec: {steps: [{name: s, image: "alpine:↓latest"}]}
-              finally:
-                - name: z
-                  taskSpec: {steps: [{name: s, image: "alpine:↓latest"}]}
-            """),
-        Case(kind: "PipelineRun", code: """
-            apiVersion: tekton.dev/v1
-            kind: PipelineRun
-            metadata: {name: pr}
-            spec:
-              pipelineSpec:
-                tasks: [{name: a, taskSpec: {steps: [{name: s, image: "alpine:↓latest"}]}}]
-            """),
-        Case(kind: "Elasticsearch", code: """
-            apiVersion: elasticsearch.k8s.elastic.co/v1
-            kind: Elasticsearch
-            metadata: {name: es}
-            spec:
-              version: 8.15.0
-              image: "docker.elastic.co/elasticsearch/elasticsearch:↓latest"
-              nodeSets:
-                - name: default
+        Case(
+            kind: "Workflow",
+            code: """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: w}
+                spec:
+                  templates:
+                    - name: main
+                      container: {image: "alpine:↓latest"}
+                    - name: script
+                      script: {image: "python:↓latest", source: print(1)}
+                    - name: set
+                      containerSet:
+                        containers: [{name: a, image: "busybox:↓latest"}]
+                      initContainers: [{name: i, image: "busybox:↓latest"}]
+                      sidecars: [{name: s, image: "nginx:↓latest"}]
+                """),
+        Case(
+            kind: "CronWorkflow",
+            code: """
+                apiVersion: argoproj.io/v1alpha1
+                kind: CronWorkflow
+                metadata: {name: c}
+                spec:
+                  workflowSpec:
+                    templates: [{name: m, container: {image: "alpine:↓latest"}}]
+                """),
+        Case(
+            kind: "Task",
+            code: """
+                apiVersion: tekton.dev/v1
+                kind: Task
+                metadata: {name: t}
+                spec:
+                  stepTemplate: {env: [{name: A, value: b}]}
+                  steps: [{name: build, image: "golang:↓latest"}]
+                  sidecars: [{name: docker, image: "docker:↓latest"}]
+                """),
+        Case(
+            kind: "TaskRun",
+            code: """
+                apiVersion: tekton.dev/v1
+                kind: TaskRun
+                metadata: {name: r}
+                spec:
+                  taskSpec:
+                    steps: [{name: s, image: "alpine:↓latest"}]
+                """),
+        Case(
+            kind: "Pipeline",
+            code: """
+                apiVersion: tekton.dev/v1
+                kind: Pipeline
+                metadata: {name: p}
+                spec:
+                  tasks:
+                    - name: a
+                      taskSpec: {steps: [{name: s, image: "alpine:↓latest"}]}
+                  finally:
+                    - name: z
+                      taskSpec: {steps: [{name: s, image: "alpine:↓latest"}]}
+                """),
+        Case(
+            kind: "PipelineRun",
+            code: """
+                apiVersion: tekton.dev/v1
+                kind: PipelineRun
+                metadata: {name: pr}
+                spec:
+                  pipelineSpec:
+                    tasks: [{name: a, taskSpec: {steps: [{name: s, image: "alpine:↓latest"}]}}]
+                """),
+        Case(
+            kind: "Elasticsearch",
+            code: """
+                apiVersion: elasticsearch.k8s.elastic.co/v1
+                kind: Elasticsearch
+                metadata: {name: es}
+                spec:
+                  version: 8.15.0
+                  image: "docker.elastic.co/elasticsearch/elasticsearch:↓latest"
+                  nodeSets:
+                    - name: default
+                      podTemplate:
+                        spec:
+                          containers: [{name: elasticsearch, resources: {}}]
+                          initContainers: [{name: sysctl, image: "busybox:↓latest"}]
+                """),
+        Case(
+            kind: "Kibana",
+            code: """
+                apiVersion: kibana.k8s.elastic.co/v1
+                kind: Kibana
+                metadata: {name: kb}
+                spec:
+                  image: "docker.elastic.co/kibana/kibana:↓latest"
                   podTemplate:
                     spec:
-                      containers: [{name: elasticsearch, resources: {}}]
-                      initContainers: [{name: sysctl, image: "busybox:↓latest"}]
-            """),
-        Case(kind: "Kibana", code: """
-            apiVersion: kibana.k8s.elastic.co/v1
-            kind: Kibana
-            metadata: {name: kb}
-            spec:
-              image: "docker.elastic.co/kibana/kibana:↓latest"
-              podTemplate:
+                      containers: [{name: kibana}]
+                """),
+        Case(
+            kind: "Beat",
+            code: """
+                apiVersion: beat.k8s.elastic.co/v1beta1
+                kind: Beat
+                metadata: {name: fb}
                 spec:
-                  containers: [{name: kibana}]
-            """),
-        Case(kind: "Beat", code: """
-            apiVersion: beat.k8s.elastic.co/v1beta1
-            kind: Beat
-            metadata: {name: fb}
-            spec:
-              type: filebeat
-              daemonSet:
-                podTemplate:
-                  spec:
-                    containers: [{name: filebeat}, {name: sidecar, image: "busybox:↓latest"}]
-            """),
-        Case(kind: "InferenceService", code: """
-            apiVersion: serving.kserve.io/v1beta1
-            kind: InferenceService
-            metadata: {name: i}
-            spec:
-              predictor:
-                containers: [{name: kserve-container, image: "acme/model:↓latest"}]
-              transformer:
-                containers: [{name: t, image: "acme/transformer:↓latest"}]
-            """),
-        Case(kind: "ServingRuntime", code: """
-            apiVersion: serving.kserve.io/v1alpha1
-            kind: ServingRuntime
-            metadata: {name: s}
-            spec:
-              containers: [{name: kserve-container, image: "kserve/sklearnserver:↓latest", args: ["--model_name={{.Name}}"]}]
-            """),
-        Case(kind: "Prometheus", code: """
-            apiVersion: monitoring.coreos.com/v1
-            kind: Prometheus
-            metadata: {name: k8s}
-            spec:
-              image: "quay.io/prometheus/prometheus:↓latest"
-              containers: [{name: prometheus, args: [--log.level=debug]}, {name: proxy, image: "nginx:↓latest"}]
-            """),
-        Case(kind: "SparkApplication", code: """
-            apiVersion: sparkoperator.k8s.io/v1beta2
-            kind: SparkApplication
-            metadata: {name: pi}
-            spec:
-              image: "spark:↓latest"
-              driver: {image: "spark-driver:↓latest"}
-              executor: {instances: 2}
-            """),
-        Case(kind: "ScheduledSparkApplication", code: """
-            apiVersion: sparkoperator.k8s.io/v1beta2
-            kind: ScheduledSparkApplication
-            metadata: {name: nightly}
-            spec:
-              template: {image: "spark:↓latest"}
-            """),
-        Case(kind: "PyTorchJob", code: """
-            apiVersion: kubeflow.org/v1
-            kind: PyTorchJob
-            metadata: {name: train}
-            spec:
-              pytorchReplicaSpecs:
-                Master: {template: {spec: {containers: [{name: pytorch, image: "pytorch/pytorch:↓latest"}]}}}
-                Worker: {template: {spec: {containers: [{name: pytorch, image: "pytorch/pytorch:↓latest"}]}}}
-            """),
-        Case(kind: "RayCluster", code: """
-            apiVersion: ray.io/v1
-            kind: RayCluster
-            metadata: {name: ray}
-            spec:
-              headGroupSpec: {template: {spec: {containers: [{name: head, image: "rayproject/ray:↓latest"}]}}}
-              workerGroupSpecs:
-                - template: {spec: {containers: [{name: worker, image: "rayproject/ray:↓latest"}]}}
-            """),
-        Case(kind: "RayJob", code: """
-            apiVersion: ray.io/v1
-            kind: RayJob
-            metadata: {name: job}
-            spec:
-              rayClusterSpec:
-                headGroupSpec: {template: {spec: {containers: [{name: head, image: "rayproject/ray:↓latest"}]}}}
-            """),
-        Case(kind: "RayService", code: """
-            apiVersion: ray.io/v1
-            kind: RayService
-            metadata: {name: svc}
-            spec:
-              rayClusterConfig:
-                workerGroupSpecs:
-                  - template: {spec: {containers: [{name: worker, image: "rayproject/ray:↓latest"}]}}
-            """),
-        Case(kind: "Job (Volcano)", code: """
-            apiVersion: batch.volcano.sh/v1alpha1
-            kind: Job
-            metadata: {name: v}
-            spec:
-              tasks: [{name: t, template: {spec: {containers: [{name: c, image: "busybox:↓latest"}]}}}]
-            """),
-        Case(kind: "JobSet", code: """
-            apiVersion: jobset.x-k8s.io/v1alpha2
-            kind: JobSet
-            metadata: {name: js}
-            spec:
-              replicatedJobs:
-                - name: workers
-                  template: {spec: {template: {spec: {containers: [{name: c, image: "busybox:↓latest"}]}}}}
-            """),
-        Case(kind: "ScaledJob", code: """
-            apiVersion: keda.sh/v1alpha1
-            kind: ScaledJob
-            metadata: {name: sj}
-            spec:
-              jobTargetRef: {template: {spec: {containers: [{name: c, image: "busybox:↓latest"}]}}}
-            """),
-        Case(kind: "Cluster (CloudNativePG)", code: """
-            apiVersion: postgresql.cnpg.io/v1
-            kind: Cluster
-            metadata: {name: pg}
-            spec:
-              imageName: "ghcr.io/cloudnative-pg/postgresql:↓latest"
-            """),
-        Case(kind: "Kafka", code: """
-            apiVersion: kafka.strimzi.io/v1beta2
-            kind: Kafka
-            metadata: {name: k}
-            spec:
-              kafka: {image: "quay.io/strimzi/kafka:↓latest"}
-            """),
+                  type: filebeat
+                  daemonSet:
+                    podTemplate:
+                      spec:
+                        containers: [{name: filebeat}, {name: sidecar, image: "busybox:↓latest"}]
+                """),
+        Case(
+            kind: "InferenceService",
+            code: """
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata: {name: i}
+                spec:
+                  predictor:
+                    containers: [{name: kserve-container, image: "acme/model:↓latest"}]
+                  transformer:
+                    containers: [{name: t, image: "acme/transformer:↓latest"}]
+                """),
+        Case(
+            kind: "ServingRuntime",
+            code: """
+                apiVersion: serving.kserve.io/v1alpha1
+                kind: ServingRuntime
+                metadata: {name: s}
+                spec:
+                  containers: [{name: kserve-container, image: "kserve/sklearnserver:↓latest", args: ["--model_name={{.Name}}"]}]
+                """),
+        Case(
+            kind: "Prometheus",
+            code: """
+                apiVersion: monitoring.coreos.com/v1
+                kind: Prometheus
+                metadata: {name: k8s}
+                spec:
+                  image: "quay.io/prometheus/prometheus:↓latest"
+                  containers: [{name: prometheus, args: [--log.level=debug]}, {name: proxy, image: "nginx:↓latest"}]
+                """),
+        Case(
+            kind: "SparkApplication",
+            code: """
+                apiVersion: sparkoperator.k8s.io/v1beta2
+                kind: SparkApplication
+                metadata: {name: pi}
+                spec:
+                  image: "spark:↓latest"
+                  driver: {image: "spark-driver:↓latest"}
+                  executor: {instances: 2}
+                """),
+        Case(
+            kind: "ScheduledSparkApplication",
+            code: """
+                apiVersion: sparkoperator.k8s.io/v1beta2
+                kind: ScheduledSparkApplication
+                metadata: {name: nightly}
+                spec:
+                  template: {image: "spark:↓latest"}
+                """),
+        Case(
+            kind: "PyTorchJob",
+            code: """
+                apiVersion: kubeflow.org/v1
+                kind: PyTorchJob
+                metadata: {name: train}
+                spec:
+                  pytorchReplicaSpecs:
+                    Master: {template: {spec: {containers: [{name: pytorch, image: "pytorch/pytorch:↓latest"}]}}}
+                    Worker: {template: {spec: {containers: [{name: pytorch, image: "pytorch/pytorch:↓latest"}]}}}
+                """),
+        Case(
+            kind: "RayCluster",
+            code: """
+                apiVersion: ray.io/v1
+                kind: RayCluster
+                metadata: {name: ray}
+                spec:
+                  headGroupSpec: {template: {spec: {containers: [{name: head, image: "rayproject/ray:↓latest"}]}}}
+                  workerGroupSpecs:
+                    - template: {spec: {containers: [{name: worker, image: "rayproject/ray:↓latest"}]}}
+                """),
+        Case(
+            kind: "RayJob",
+            code: """
+                apiVersion: ray.io/v1
+                kind: RayJob
+                metadata: {name: job}
+                spec:
+                  rayClusterSpec:
+                    headGroupSpec: {template: {spec: {containers: [{name: head, image: "rayproject/ray:↓latest"}]}}}
+                """),
+        Case(
+            kind: "RayService",
+            code: """
+                apiVersion: ray.io/v1
+                kind: RayService
+                metadata: {name: svc}
+                spec:
+                  rayClusterConfig:
+                    workerGroupSpecs:
+                      - template: {spec: {containers: [{name: worker, image: "rayproject/ray:↓latest"}]}}
+                """),
+        Case(
+            kind: "Job (Volcano)",
+            code: """
+                apiVersion: batch.volcano.sh/v1alpha1
+                kind: Job
+                metadata: {name: v}
+                spec:
+                  tasks: [{name: t, template: {spec: {containers: [{name: c, image: "busybox:↓latest"}]}}}]
+                """),
+        Case(
+            kind: "JobSet",
+            code: """
+                apiVersion: jobset.x-k8s.io/v1alpha2
+                kind: JobSet
+                metadata: {name: js}
+                spec:
+                  replicatedJobs:
+                    - name: workers
+                      template: {spec: {template: {spec: {containers: [{name: c, image: "busybox:↓latest"}]}}}}
+                """),
+        Case(
+            kind: "ScaledJob",
+            code: """
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledJob
+                metadata: {name: sj}
+                spec:
+                  jobTargetRef: {template: {spec: {containers: [{name: c, image: "busybox:↓latest"}]}}}
+                """),
+        Case(
+            kind: "Cluster (CloudNativePG)",
+            code: """
+                apiVersion: postgresql.cnpg.io/v1
+                kind: Cluster
+                metadata: {name: pg}
+                spec:
+                  imageName: "ghcr.io/cloudnative-pg/postgresql:↓latest"
+                """),
+        Case(
+            kind: "Kafka",
+            code: """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: Kafka
+                metadata: {name: k}
+                spec:
+                  kafka: {image: "quay.io/strimzi/kafka:↓latest"}
+                """),
     ]
 
     @Test("images at every path of the entry are checked, with exact positions", arguments: cases)
@@ -244,7 +290,8 @@ struct CustomResourceTests {
 
     @Test("pull secrets and ServiceAccounts of custom resources feed the credential rules")
     func credentials() {
-        let report = lint("""
+        let report = lint(
+            """
             apiVersion: argoproj.io/v1alpha1
             kind: Workflow
             metadata: {name: w}
@@ -303,7 +350,8 @@ struct CustomResourceTests {
 
     @Test("Argo's templateDefaults give templates their image")
     func argoTemplateDefaults() {
-        let withDefaults = lint("""
+        let withDefaults = lint(
+            """
             apiVersion: argoproj.io/v1alpha1
             kind: Workflow
             metadata: {name: w}
@@ -313,13 +361,16 @@ struct CustomResourceTests {
               templates: [{name: m, container: {args: [pwd]}}]
             """)
         #expect(withDefaults.diagnostics.isEmpty)
-        let without = lint("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  templates: [{name: m, container: {args: [pwd]}}]\n")
+        let without = lint(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  templates: [{name: m, container: {args: [pwd]}}]\n"
+        )
         #expect(findingPositions(without, rule: "missing-image") == ["5:36"])
     }
 
     @Test("Istio's gateway injection replaces image: auto; elsewhere auto is an image")
     func istio() {
-        let injected = lint("""
+        let injected = lint(
+            """
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: gw}

@@ -24,11 +24,11 @@ import Testing
 @testable import PullCheckKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One fixture file of one rule.
@@ -119,9 +119,10 @@ struct FixtureTests {
     @Test("every rule has a fixture folder with at least two fixtures, and every folder is a rule")
     func everyRuleHasFixtures() throws {
         let ids = Set(RuleRegistry.descriptions.map(\.id))
-        let folders = try #require(fixtureEntries(RuleFixture.absolute(RuleFixture.directory)), "\(RuleFixture.directory) is missing").filter {
-            !$0.hasPrefix(".")
-        }
+        let folders = try #require(fixtureEntries(RuleFixture.absolute(RuleFixture.directory)), "\(RuleFixture.directory) is missing")
+            .filter {
+                !$0.hasPrefix(".")
+            }
         for folder in folders {
             #expect(ids.contains(folder), "\(RuleFixture.directory)/\(folder) is not named after a rule id")
         }

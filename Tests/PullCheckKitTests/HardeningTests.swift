@@ -11,13 +11,16 @@ struct HardeningTests {
 
     @Test("an alias bomb (billion laughs) is linted without expanding it")
     func aliasBomb() {
-        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
+        var text =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
         for level in 1...40 {
             let refs = Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ")
             text += "  a\(level): &a\(level) [\(refs)]\n"
         }
         // The containers of a pod aliasing the bomb are walked along their path only.
-        text += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  x: &big [" + Array(repeating: "{name: c, image: \"nginx:1\"}", count: 9).joined(separator: ", ") + "]\n  containers: *big\n"
+        text +=
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  x: &big ["
+            + Array(repeating: "{name: c, image: \"nginx:1\"}", count: 9).joined(separator: ", ") + "]\n  containers: *big\n"
         let report = lint(text)
         #expect(report.diagnostics.isEmpty)
         #expect(report.objectCount == 2)
@@ -164,7 +167,10 @@ struct HardeningTests {
         let parses = lint(Self.pod + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")
         #expect(parses.diagnostics.map(\.ruleID) == ["latest-tag"])
         #expect(!parses.hasInputErrors)
-        let broken = lint(Self.pod + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n{{- if .Values.x }}\nimagePullSecrets: []\n{{- end }}\n")
+        let broken = lint(
+            Self.pod
+                + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n{{- if .Values.x }}\nimagePullSecrets: []\n{{- end }}\n"
+        )
         #expect(broken.diagnostics.map(\.ruleID).sorted() == ["latest-tag", "unrendered-template"])
         #expect(findingPositions(broken, rule: "unrendered-template") == ["10:1"])
         #expect(!broken.hasInputErrors)

@@ -146,7 +146,6 @@ extension Issue {
     }
 }
 
-
 /// The oracle's random inputs: grammar-built references, mutations of them, and random strings.
 private struct OracleRandom: RandomNumberGenerator {
     private var state: UInt64
@@ -163,7 +162,8 @@ private struct OracleRandom: RandomNumberGenerator {
 }
 
 /// Mostly grammar characters, some hostile ones.
-private let grammarAlphabet: [String] = Array("abcdefxyz0189").map(String.init)
+private let grammarAlphabet: [String] =
+    Array("abcdefxyz0189").map(String.init)
     + ["a", "b", "c", "0", "9", "f", "e", "A", "F", "Z", ".", ".", "_", "_", "-", "-", "/", "/", "/", ":", ":", "@", "[", "]"]
 private let hostileAlphabet: [String] = [
     " ", "\t", "\n", "\r", "\u{0}", "é", "\u{301}", "\u{200B}", "\u{FEFF}", "\u{A0}", "$", "{", "}", "<", ">",
@@ -271,7 +271,6 @@ private enum RandomReferences {
     }
 }
 
-
 @Suite("Image references against an independent model of kubelet's parser")
 struct ImageReferenceOracleTests {
     @Test("the oracle itself is not vacuous")
@@ -280,7 +279,8 @@ struct ImageReferenceOracleTests {
         let hex = String(repeating: "0123456789abcdef", count: 4)
         #expect(oracle.parse("nginx") == OracleResult(domain: "docker.io", path: "library/nginx", tag: nil, digest: nil))
         #expect(oracle.parse("a_b.c/d:1") == OracleResult(domain: "", path: "a_b.c/d", tag: "1", digest: nil))
-        #expect(oracle.parse("reg:5000/app@sha256:" + hex) == OracleResult(domain: "reg:5000", path: "app", tag: nil, digest: "sha256:" + hex))
+        #expect(
+            oracle.parse("reg:5000/app@sha256:" + hex) == OracleResult(domain: "reg:5000", path: "app", tag: nil, digest: "sha256:" + hex))
         #expect(oracle.parse("Nginx") == nil)
         #expect(oracle.parse(hex) == nil)
         #expect(oracle.parse("nginx@sha256:" + hex.uppercased()) == nil)

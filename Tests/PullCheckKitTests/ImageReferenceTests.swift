@@ -130,7 +130,9 @@ private let domainCases: [ValidReference] = [
     ok("quay.io/prometheus/node-exporter:v1.7.0", "quay.io", "prometheus/node-exporter", tag: "v1.7.0", .ifNotPresent),
     ok("ghcr.io/owner/repo/sub/image:sha-abc", "ghcr.io", "owner/repo/sub/image", tag: "sha-abc", .ifNotPresent),
     ok("public.ecr.aws/nginx/nginx:1.25", "public.ecr.aws", "nginx/nginx", tag: "1.25", .ifNotPresent),
-    ok("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:prod", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "app", tag: "prod", .ifNotPresent),
+    ok(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:prod", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "app", tag: "prod",
+        .ifNotPresent),
     ok("mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com", "dotnet/aspnet", tag: "8.0", .ifNotPresent),
     ok("europe-docker.pkg.dev/proj/repo/img@" + sha256, "europe-docker.pkg.dev", "proj/repo/img", digest: sha256, .ifNotPresent),
     ok("gcr.io/distroless/static:latest", "gcr.io", "distroless/static", tag: "latest", .always),
@@ -355,8 +357,9 @@ private let pathCases: [ValidReference] = [
     ok("192.168.1.1", "docker.io", "library/192.168.1.1", .always),
     ok("192.168.1.1:tag", "docker.io", "library/192.168.1.1", tag: "tag", .ifNotPresent),
     ok("test.com:tag", "docker.io", "library/test.com", tag: "tag", .ifNotPresent),
-    ok("thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "docker.io",
-       "library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", .always),
+    ok(
+        "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "docker.io",
+        "library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", .always),
     ok("foo/a.b/c_d/e__f/g-h/i--j", "docker.io", "foo/a.b/c_d/e__f/g-h/i--j", .always),
     ok("example.com/a.b/c_d/e__f/g---h", "example.com", "a.b/c_d/e__f/g---h", .always),
     ok("x/1.0", "docker.io", "x/1.0", .always),
@@ -436,10 +439,12 @@ private let libraryCases: [ValidReference] = [
     ok("library", "docker.io", "library/library", .always),
     ok("library/library", "docker.io", "library/library", .always),
     ok("docker.io/library", "docker.io", "library/library", .always),
-    ok("busybox:latest@sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa", "docker.io", "library/busybox",
-       tag: "latest", digest: "sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa", .always),
-    ok("redis@sha256:dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c", "docker.io", "library/redis",
-       digest: "sha256:dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c", .ifNotPresent),
+    ok(
+        "busybox:latest@sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa", "docker.io", "library/busybox",
+        tag: "latest", digest: "sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa", .always),
+    ok(
+        "redis@sha256:dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c", "docker.io", "library/redis",
+        digest: "sha256:dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c", .ifNotPresent),
     ok("dmcgowan/myapp", "docker.io", "dmcgowan/myapp", .always),
     ok("dbcc1", "docker.io", "library/dbcc1", .always),
     // Other hosts are not Docker Hub, so no "library/".
@@ -485,7 +490,9 @@ private let tagCases: [ValidReference] = [
     ok("nginx:x--", "docker.io", "library/nginx", tag: "x--", .ifNotPresent),
     ok("nginx:_.-", "docker.io", "library/nginx", tag: "_.-", .ifNotPresent),
     ok("nginx:" + tag128, "docker.io", "library/nginx", tag: tag128, .ifNotPresent),
-    ok("nginx:_" + String(repeating: "-", count: 127), "docker.io", "library/nginx", tag: "_" + String(repeating: "-", count: 127), .ifNotPresent),
+    ok(
+        "nginx:_" + String(repeating: "-", count: 127), "docker.io", "library/nginx", tag: "_" + String(repeating: "-", count: 127),
+        .ifNotPresent),
     ok("example.com/app:" + tag128, "example.com", "app", tag: tag128, .ifNotPresent),
     ok("nginx:" + tag128 + "@" + sha256, "docker.io", "library/nginx", tag: tag128, digest: sha256, .ifNotPresent),
     ok("localhost:5000/app:v1", "localhost:5000", "app", tag: "v1", .ifNotPresent),
@@ -527,10 +534,15 @@ private let digestCases: [ValidReference] = [
     ok("example.com/app:v1@" + sha512, "example.com", "app", tag: "v1", digest: sha512, .ifNotPresent),
     ok("nginx:latest@" + sha384, "docker.io", "library/nginx", tag: "latest", digest: sha384, .always),
     ok("nginx:latest@" + sha512, "docker.io", "library/nginx", tag: "latest", digest: sha512, .always),
-    ok("nginx@sha256:" + String(repeating: "0", count: 64), "docker.io", "library/nginx", digest: "sha256:" + String(repeating: "0", count: 64), .ifNotPresent),
-    ok("nginx@sha256:" + String(repeating: "f", count: 64), "docker.io", "library/nginx", digest: "sha256:" + String(repeating: "f", count: 64), .ifNotPresent),
-    ok("other.com/named@sha256:1234567890098765432112345667890098765432112345667890098765432112", "other.com", "named",
-       digest: "sha256:1234567890098765432112345667890098765432112345667890098765432112", .ifNotPresent),
+    ok(
+        "nginx@sha256:" + String(repeating: "0", count: 64), "docker.io", "library/nginx",
+        digest: "sha256:" + String(repeating: "0", count: 64), .ifNotPresent),
+    ok(
+        "nginx@sha256:" + String(repeating: "f", count: 64), "docker.io", "library/nginx",
+        digest: "sha256:" + String(repeating: "f", count: 64), .ifNotPresent),
+    ok(
+        "other.com/named@sha256:1234567890098765432112345667890098765432112345667890098765432112", "other.com", "named",
+        digest: "sha256:1234567890098765432112345667890098765432112345667890098765432112", .ifNotPresent),
 ]
 
 private let digestErrors: [InvalidReference] = [
@@ -566,7 +578,8 @@ private let digestErrors: [InvalidReference] = [
     bad("nginx@sha256:" + hex64 + ":tag", .invalidDigest, at: 77),
     bad("nginx@sha256:" + hex(10) + "=" + hex(53), .invalidDigest, at: 23),
     // Unsupported algorithms.
-    bad("validname@invaliddigest:" + String(repeating: "f", count: 64), .invalidDigest, at: 10, length: 13,
+    bad(
+        "validname@invaliddigest:" + String(repeating: "f", count: 64), .invalidDigest, at: 10, length: 13,
         message: "unsupported digest algorithm \"invaliddigest\""),
     bad("nginx@md5:" + hex(32), .invalidDigest, at: 6, length: 3, message: "unsupported digest algorithm \"md5\""),
     bad("nginx@sha1:" + hex(40), .invalidDigest, at: 6, length: 4),
@@ -607,7 +620,9 @@ private let nameLengthCases: [ValidReference] = [
     ok("example.com/" + String(repeating: "y", count: 250), "example.com", String(repeating: "y", count: 250), .always),
     ok(slashPath(255) + ":" + tag128, "docker.io", slashPath(255), tag: tag128, .ifNotPresent),
     ok(slashPath(255) + "@" + sha512, "docker.io", slashPath(255), digest: sha512, .ifNotPresent),
-    ok(String(repeating: "a/", count: 127) + "a:tag-puts-this-over-max", "docker.io", slashPath(255), tag: "tag-puts-this-over-max", .ifNotPresent),
+    ok(
+        String(repeating: "a/", count: 127) + "a:tag-puts-this-over-max", "docker.io", slashPath(255), tag: "tag-puts-this-over-max",
+        .ifNotPresent),
     ok("a_b.c/" + String(repeating: "z", count: 249) + ":1", "a_b.c", String(repeating: "z", count: 249), tag: "1", .ifNotPresent),
 ]
 
@@ -615,14 +630,17 @@ private let nameLengthErrors: [InvalidReference] = [
     bad(slashPath(257), .nameTooLong, at: 0, length: 257, message: "repository name is 257 characters long; the limit is 255"),
     bad(String(repeating: "a/", count: 128) + "a:tag", .nameTooLong, at: 0, length: 257),
     bad(String(repeating: "x", count: 256), .nameTooLong, at: 0, length: 256, message: "repository name is 264 characters long"),
-    bad(String(repeating: "x", count: 248), .nameTooLong, at: 0, length: 248, message: "repository name is 256 characters long; the limit is 255"),
+    bad(
+        String(repeating: "x", count: 248), .nameTooLong, at: 0, length: 248,
+        message: "repository name is 256 characters long; the limit is 255"),
     bad("docker.io/" + String(repeating: "x", count: 248), .nameTooLong, at: 10, length: 248),
     bad("index.docker.io/" + String(repeating: "x", count: 248) + ":1", .nameTooLong, at: 16, length: 248),
     bad("library/" + String(repeating: "x", count: 248), .nameTooLong, at: 0, length: 256),
     bad("example.com/" + String(repeating: "y", count: 256), .nameTooLong, at: 12, length: 256),
     bad("localhost/" + slashPath(257), .nameTooLong, at: 10, length: 257),
     bad("a_b.c/" + String(repeating: "z", count: 250), .nameTooLong, at: 0, length: 256, message: "repository name is 256 characters long"),
-    bad("this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255/docker",
+    bad(
+        "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255/docker",
         .nameTooLong, at: 0, length: 278, message: "repository name is 278 characters long"),
 ]
 
@@ -630,8 +648,9 @@ private let hexIdentifierCases: [ValidReference] = [
     ok(hex(63), "docker.io", "library/" + hex(63), .always),
     ok(hex(65), "docker.io", "library/" + hex(65), .always),
     ok("docker.io/" + hex64, "docker.io", "library/" + hex64, .always),
-    ok("docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", "docker.io",
-       "library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", .always),
+    ok(
+        "docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", "docker.io",
+        "library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", .always),
     ok("library/" + hex64, "docker.io", "library/" + hex64, .always),
     ok(hex64 + ":tag", "docker.io", "library/" + hex64, tag: "tag", .ifNotPresent),
     ok(hex64 + "@" + sha256, "docker.io", "library/" + hex64, digest: sha256, .ifNotPresent),
@@ -913,7 +932,8 @@ private let pullReferenceCases: [(input: String, normalizedName: String, pullRef
                 {
                     failures += 1
                     if failures <= 10 {
-                        Issue.record("bad error for \(describe(input)): \(error.category.rawValue) \(error.offset)+\(error.length) \(error.message)")
+                        Issue.record(
+                            "bad error for \(describe(input)): \(error.category.rawValue) \(error.offset)+\(error.length) \(error.message)")
                     }
                 }
             case .success(let reference):
@@ -951,7 +971,9 @@ private let pullReferenceCases: [(input: String, normalizedName: String, pullRef
         case .failure(let error): return "pull reference \(reference.pullReference) does not parse: \(error.message)"
         case .success(let again):
             let expectedTag = reference.tag ?? (reference.digest == nil ? "latest" : nil)
-            if again.domain != reference.domain || again.path != reference.path || again.tag != expectedTag || again.digest != reference.digest {
+            if again.domain != reference.domain || again.path != reference.path || again.tag != expectedTag
+                || again.digest != reference.digest
+            {
                 return "pull reference \(reference.pullReference) parses differently"
             }
         }
@@ -1022,7 +1044,8 @@ private struct ReferenceFuzzer {
         var text = ""
         if random.chance(50) {
             text += random.pick([
-                "example.com", "localhost", "docker.io", "index.docker.io", "a.b", "[::1]", "[2001:db8::1]", "A", "Docker.io", "a-b.c", "a_b.c",
+                "example.com", "localhost", "docker.io", "index.docker.io", "a.b", "[::1]", "[2001:db8::1]", "A", "Docker.io", "a-b.c",
+                "a_b.c",
                 "-a.b", "a..b",
             ])
             if random.chance(30) { text += ":" + random.pick(["5000", "", "0", "x"]) }
@@ -1030,10 +1053,12 @@ private struct ReferenceFuzzer {
         }
         for index in 0..<(1 + random.below(3)) { text += (index > 0 ? "/" : "") + component() }
         if random.chance(45) {
-            text += ":" + random.pick(["latest", "Latest", "1.0", "_", ".x", "v1.2.3", "a:b", "", "x-", "1", "LATEST", "a@b", tag128, tag129])
+            text +=
+                ":" + random.pick(["latest", "Latest", "1.0", "_", ".x", "v1.2.3", "a:b", "", "x-", "1", "LATEST", "a@b", tag128, tag129])
         }
         if random.chance(25) {
-            text += "@" + random.pick(["sha256", "sha256", "sha384", "sha512", "md5", "SHA256", "sha256+b64", "", "1a"]) + ":" + hexDigits()
+            text +=
+                "@" + random.pick(["sha256", "sha256", "sha384", "sha512", "md5", "SHA256", "sha256+b64", "", "1a"]) + ":" + hexDigits()
         }
         return text
     }

@@ -30,23 +30,34 @@ struct ManifestReaderTests {
         var testDescription: String { kind }
     }
 
-    static let kinds: [KindCase] = [
-        KindCase(kind: "Pod", text: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n\(podSpec(indent: 2))\n"),
-        KindCase(kind: "PodTemplate", text: "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: x\ntemplate:\n  spec:\n\(podSpec(indent: 4))\n"),
-    ]
+    static let kinds: [KindCase] =
+        [
+            KindCase(kind: "Pod", text: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n\(podSpec(indent: 2))\n"),
+            KindCase(
+                kind: "PodTemplate",
+                text: "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: x\ntemplate:\n  spec:\n\(podSpec(indent: 4))\n"),
+        ]
         + ["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job"].map { kind in
-            KindCase(kind: kind, text: "apiVersion: apps/v1\nkind: \(kind)\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n\(podSpec(indent: 6))\n")
+            KindCase(
+                kind: kind,
+                text: "apiVersion: apps/v1\nkind: \(kind)\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n\(podSpec(indent: 6))\n")
         }
         + [
             KindCase(
                 kind: "CronJob",
-                text: "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: x\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n\(podSpec(indent: 10))\n"),
+                text:
+                    "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: x\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n\(podSpec(indent: 10))\n"
+            ),
             KindCase(
                 kind: "Rollout",
-                text: "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n\(podSpec(indent: 6))\n"),
+                text:
+                    "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n\(podSpec(indent: 6))\n"
+            ),
             KindCase(
                 kind: "Service",
-                text: "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n\(podSpec(indent: 6))\n"),
+                text:
+                    "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n\(podSpec(indent: 6))\n"
+            ),
         ]
 
     static func objects(_ text: String) -> [ManifestObject] {
@@ -74,7 +85,8 @@ struct ManifestReaderTests {
 
     @Test("a custom resource without containers at spec.template.spec has no pod spec")
     func customResourceWithoutPodSpec() throws {
-        let object = try #require(Self.objects("apiVersion: x/v1\nkind: Thing\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      size: 3\n").first)
+        let object = try #require(
+            Self.objects("apiVersion: x/v1\nkind: Thing\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      size: 3\n").first)
         #expect(object.podSpec == nil)
     }
 
@@ -107,7 +119,8 @@ struct ManifestReaderTests {
     @Test("metadata, labels and annotations; a missing namespace stays nil")
     func metadata() throws {
         let object = try #require(
-            Self.objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  labels: {app: a}\n  annotations:\n    note: hello\n").first)
+            Self.objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  labels: {app: a}\n  annotations:\n    note: hello\n")
+                .first)
         #expect(object.namespace == nil)
         #expect(object.labels.map(\.key) == ["app"])
         #expect(object.annotations.map { "\($0.key)=\($0.value)" } == ["note=hello"])
@@ -148,7 +161,8 @@ struct ManifestReaderTests {
     @Test("ServiceAccounts carry their pull secrets; the deprecated serviceAccount field is read")
     func serviceAccounts() throws {
         let objects = Self.objects(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\nimagePullSecrets: [{name: one}, {name: two}, {}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccount: old\n  containers: [{name: c, image: nginx}]\n")
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\nimagePullSecrets: [{name: one}, {name: two}, {}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccount: old\n  containers: [{name: c, image: nginx}]\n"
+        )
         #expect(objects.first?.serviceAccount?.imagePullSecrets.map(\.name) == ["one", "two", nil])
         #expect(objects.last?.podSpec?.effectiveServiceAccount == "old")
     }

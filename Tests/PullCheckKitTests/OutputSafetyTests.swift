@@ -71,7 +71,9 @@ struct OutputSafetyTests {
             let findings = lines.filter { $0.hasPrefix("k8s/") }
             #expect(findings.count == 2)
             for line in findings {
-                #expect(line.hasPrefix("k8s/\\u{1b}[31mred\\u{7}\\r\\n::error title=x::forged\\u{8}\\u{b}\\u{c}\\u{7f}\\u{85}\\u{2028}\\u{202e}.yaml:"))
+                #expect(
+                    line.hasPrefix(
+                        "k8s/\\u{1b}[31mred\\u{7}\\r\\n::error title=x::forged\\u{8}\\u{b}\\u{c}\\u{7f}\\u{85}\\u{2028}\\u{202e}.yaml:"))
                 #expect(line.hasSuffix("[latest-tag]") || line.hasSuffix("[missing-tag]"))
             }
             #expect(lines.count == (terminal ? 2 * 3 : 2) + 3)
@@ -86,9 +88,14 @@ struct OutputSafetyTests {
         case .json, .sarif:
             // Values keep what they are, escaped as JSON does; messages read as in the other formats.
             if format == .json {
-                #expect(run.output.contains(#"a\u001b[2J\r\n::error title=x::forged\u0007\b\u000b\f\u007f\u0085\u009b\u2028\u2029\u202e\u2069"#))
+                #expect(
+                    run.output.contains(#"a\u001b[2J\r\n::error title=x::forged\u0007\b\u000b\f\u007f\u0085\u009b\u2028\u2029\u202e\u2069"#)
+                )
             }
-            #expect(run.output.contains(#"\"a\\u{1b}[2J\\r\\n::error title=x::forged\\u{7}\\u{8}\\u{b}\\u{c}\\u{7f}\\u{85}\\u{9b}\\u{2028}\\u{2029}\\u{202e}\\u{2069} </failure>]]> %0A\""#))
+            #expect(
+                run.output.contains(
+                    #"\"a\\u{1b}[2J\\r\\n::error title=x::forged\\u{7}\\u{8}\\u{b}\\u{c}\\u{7f}\\u{85}\\u{9b}\\u{2028}\\u{2029}\\u{202e}\\u{2069} </failure>]]> %0A\""#
+                ))
             #expect(run.output.contains(#"web\u202eevil"#) && run.output.contains(#"ns\u001b[0m\u2066x"#))
         }
     }
@@ -195,7 +202,8 @@ struct ExcerptTests {
 
     @Test("the marker stays under the span after tabs, wide characters, escapes and bidi controls")
     func alignment() {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        let text =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
             + "    - {name: \"a\tb日本é👍\u{202E}\u{2066}x\", image: \"nginx:latest\"}\n"
         let run = runCLI(["--no-config", "--color", "never", "--stdin-filename", "p.yaml", "-"], stdin: text, terminal: true)
         let excerpts = Self.excerpts(run.output)

@@ -131,9 +131,10 @@ struct ChartAndKustomizationTests {
         #expect(HelmValuesChecks.renderedNumber("010") == nil)
         #expect(values("image:\n  repository: ghcr.io/acme/app\n  tag: 0.1\n").diagnostics.isEmpty)
         let changed = values("image:\n  repository: ghcr.io/acme/app\n  tag: 2.10\n")
-        #expect(changed.diagnostics.map(\.message) == [
-            "values image.tag is 2.10, which YAML reads as a number: Helm renders it as 2.1, so kubelet pulls the tag 2.1; quote it: tag: \"2.10\"",
-        ])
+        #expect(
+            changed.diagnostics.map(\.message) == [
+                "values image.tag is 2.10, which YAML reads as a number: Helm renders it as 2.1, so kubelet pulls the tag 2.1; quote it: tag: \"2.10\""
+            ])
     }
 
     @Test("an empty tag is the appVersion only when the templates fall back to it")

@@ -126,8 +126,10 @@ struct ReportShapeTests {
         #expect(run.output.contains("\"helpUri\": \"https://github.com/pullcheck/pullcheck/blob/main/rules/latest-tag.md\""))
 
         let fork = runCLI(
-            ["--no-config", "--format", "sarif", "--rules-base-url", "https://git.example.com/fork/pullcheck/-/blob/main/rules/",
-             "--stdin-filename", "p.yaml", "-"], stdin: Self.pod)
+            [
+                "--no-config", "--format", "sarif", "--rules-base-url", "https://git.example.com/fork/pullcheck/-/blob/main/rules/",
+                "--stdin-filename", "p.yaml", "-",
+            ], stdin: Self.pod)
         #expect(fork.status == 1)
         #expect(fork.output.contains("\"helpUri\": \"https://git.example.com/fork/pullcheck/-/blob/main/rules/latest-tag.md\""))
         #expect(!fork.output.contains("github.com/pullcheck/pullcheck/blob"))
@@ -163,7 +165,9 @@ struct ReportShapeTests {
         for unit in [ColumnUnit.utf16, .utf8] {
             let converted = report.convertingColumns(to: unit, inputs: [input])
             #expect(converted.columnUnit == unit)
-            for (before, after) in zip(report.diagnostics, converted.diagnostics).prefix(50) + zip(report.diagnostics, converted.diagnostics).suffix(50) {
+            for (before, after) in zip(report.diagnostics, converted.diagnostics).prefix(50)
+                + zip(report.diagnostics, converted.diagnostics).suffix(50)
+            {
                 #expect(after.span.start.column == unit.column(before.span.start.column, on: line))
                 #expect(after.span.end.column == unit.column(before.span.end.column, on: line))
             }

@@ -28,7 +28,9 @@ struct ReporterGoldenTests {
         // A YAML syntax error and an input that cannot be read (exit 2).
         Case(
             name: "broken",
-            arguments: ["testdata/reporters/inputs/clean.yaml", "testdata/reporters/broken/syntax.yaml", "testdata/reporters/does-not-exist.yaml"],
+            arguments: [
+                "testdata/reporters/inputs/clean.yaml", "testdata/reporters/broken/syntax.yaml", "testdata/reporters/does-not-exist.yaml",
+            ],
             stdin: nil, status: 2,
             textError: "pullcheck: error: testdata/reporters/does-not-exist.yaml: cannot read: No such file or directory\n"),
         // Standard input under a name with a space, `:`, `,` and a literal `%2C`.
@@ -37,7 +39,9 @@ struct ReporterGoldenTests {
             status: 1, textError: ""),
         // Values and a file name crafted to forge findings, workflow commands and XML, with every
         // kind of character the display policy escapes (C0, DEL, C1, U+2028/9, bidi overrides).
-        Case(name: "hostile", arguments: ["--stdin-filename", hostileName, "-"], stdin: "testdata/reporters/hostile.yaml", status: 1, textError: ""),
+        Case(
+            name: "hostile", arguments: ["--stdin-filename", hostileName, "-"], stdin: "testdata/reporters/hostile.yaml", status: 1,
+            textError: ""),
         // No findings.
         Case(name: "clean", arguments: ["testdata/reporters/inputs/clean.yaml"], stdin: nil, status: 0, textError: ""),
     ]

@@ -3,7 +3,7 @@ import Testing
 @testable import PullCheckKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Rule registry and documentation")
@@ -14,7 +14,8 @@ struct RuleRegistryTests {
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         for id in ids {
-            let valid = !id.isEmpty && id.first != "-" && id.last != "-" && !id.contains("--")
+            let valid =
+                !id.isEmpty && id.first != "-" && id.last != "-" && !id.contains("--")
                 && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
             #expect(valid, "\(id) is not kebab-case")
         }
@@ -22,7 +23,9 @@ struct RuleRegistryTests {
 
     @Test("each kind list is alphabetical by type name, as kept by hand")
     func lists() {
-        for list in [RuleRegistry.loaderRules.map { "\($0)" }, RuleRegistry.objectRules.map { "\($0)" }, RuleRegistry.runRules.map { "\($0)" }] {
+        for list in [
+            RuleRegistry.loaderRules.map { "\($0)" }, RuleRegistry.objectRules.map { "\($0)" }, RuleRegistry.runRules.map { "\($0)" },
+        ] {
             #expect(list == list.sorted())
         }
     }
@@ -30,7 +33,9 @@ struct RuleRegistryTests {
     @Test("descriptions are complete")
     func descriptions() {
         for rule in RuleRegistry.descriptions {
-            #expect(!rule.name.isEmpty && !rule.summary.isEmpty && !rule.details.isEmpty && !rule.rationale.isEmpty && !rule.fix.isEmpty, "\(rule.id)")
+            #expect(
+                !rule.name.isEmpty && !rule.summary.isEmpty && !rule.details.isEmpty && !rule.rationale.isEmpty && !rule.fix.isEmpty,
+                "\(rule.id)")
             #expect(!rule.summary.contains("\n"), "\(rule.id): the summary is one line")
             #expect(!rule.references.isEmpty, "\(rule.id) has no references")
         }

@@ -94,7 +94,8 @@ struct ScalingTests {
     @Test("a 1 MiB pull secret (1.33 MiB of base64) is read whole and judged valid")
     func megabyteSecret() {
         let config = Self.dockerConfig(size: 1 << 20)
-        let pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets: [{name: big}]\n  containers: [{name: c, image: \"registry.example.com/team/app:1.0\"}]\n"
+        let pod =
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets: [{name: big}]\n  containers: [{name: c, image: \"registry.example.com/team/app:1.0\"}]\n"
         let report = lint(Self.secret(base64: Self.base64(config)) + pod)
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map(\.message))")
         // The same key for another registry: the secret was read, so the mismatch is found.
@@ -109,7 +110,8 @@ struct ScalingTests {
         let value = Self.base64(Self.dockerConfig(size: 3_000))
         let report = lint(Self.secret(base64: value), limits: limits)
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map(\.message))")
-        let stringData = "apiVersion: v1\nkind: Secret\nmetadata: {name: big}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '"
+        let stringData =
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: big}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '"
             + String(decoding: Self.dockerConfig(size: 3_000), as: UTF8.self) + "'\n"
         #expect(lint(stringData, limits: limits).diagnostics.isEmpty)
     }
@@ -128,7 +130,8 @@ struct ScalingTests {
 
     @Test("standard input and a file of the same name: each input's pragmas cover only its own findings")
     func sameNameInputsKeptApart() {
-        let suppressed = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let suppressed =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
         let plain = suppressed.replacing("      # pullcheck:ignore latest-tag\n", with: "\n")
         let inputs = [LintInput.text(plain, name: "x.yaml"), LintInput.text(suppressed, name: "x.yaml")]
         let report = Linter().lint(inputs, jobs: 2)
@@ -158,7 +161,9 @@ struct ScalingTests {
         #expect(privatePod.facts.pods.count == 1)
         #expect(privatePod.facts.containers.map(\.image) == ["registry.example.com/app:1"])
         let withSecrets = linter.lintFile(
-            .text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets: [{name: s}]\n  containers: [{name: a, image: nginx:1}]\n"))
+            .text(
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets: [{name: s}]\n  containers: [{name: a, image: nginx:1}]\n"
+            ))
         #expect(withSecrets.facts.containers.isEmpty)
         #expect(withSecrets.facts.pods.first.map { withSecrets.facts.pullSecrets(of: $0).count } == 1)
     }
@@ -168,10 +173,14 @@ struct ScalingTests {
         var text = ""
         for n in 0..<50 {
             let auth = n == 7 ? "other.example.com" : "registry.example.com"
-            text += "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: ns\(n)}\nimagePullSecrets: [{name: regcred}]\n"
-            text += "---\n" + Self.secret(base64: Self.base64(Array("{\"auths\": {\"\(auth)\": {\"auth\": \"dXNlcjpwYXNz\"}}}".utf8)), name: "regcred")
+            text +=
+                "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: ns\(n)}\nimagePullSecrets: [{name: regcred}]\n"
+            text +=
+                "---\n"
+                + Self.secret(base64: Self.base64(Array("{\"auths\": {\"\(auth)\": {\"auth\": \"dXNlcjpwYXNz\"}}}".utf8)), name: "regcred")
                 .replacing("name: regcred}", with: "name: regcred, namespace: ns\(n)}")
-            text += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns\(n)}\nspec: {containers: [{name: c, image: \"registry.example.com/app:1\"}]}\n"
+            text +=
+                "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns\(n)}\nspec: {containers: [{name: c, image: \"registry.example.com/app:1\"}]}\n"
         }
         let report = lint(text)
         #expect(report.diagnostics.map(\.ruleID) == ["pull-secret-registry-mismatch"])
@@ -184,7 +193,8 @@ struct ScalingTests {
         for n in 0..<2_000 { text += "---\napiVersion: v1\nkind: Secret\nmetadata: {name: secret-number-\(n), namespace: prod}\n" }
         text += "---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred, namespace: prod}\n"
         text += "---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcrex, namespace: dev}\n"
-        text += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: prod}\nspec:\n  imagePullSecrets: [{name: regcrd}]\n  containers: [{name: c, image: nginx:1}]\n"
+        text +=
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: prod}\nspec:\n  imagePullSecrets: [{name: regcrd}]\n  containers: [{name: c, image: nginx:1}]\n"
         let report = lint(text)
         let messages = report.diagnostics.filter { $0.ruleID == "pull-secret-not-found" }.map(\.message)
         #expect(messages.count == 1)
@@ -195,7 +205,9 @@ struct ScalingTests {
     @Test("a Secret listed many times counts once: one keyring entry, one name in the message")
     func repeatedSecret() {
         let config = Self.base64(Array("{\"auths\": {\"other.example.com\": {\"auth\": \"dXNlcjpwYXNz\"}}}".utf8))
-        var text = Self.secret(base64: config, name: "regcred") + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets:\n"
+        var text =
+            Self.secret(base64: config, name: "regcred")
+            + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets:\n"
         for _ in 0..<300 { text += "    - name: regcred\n" }
         text += "  containers:\n"
         for c in 0..<300 { text += "    - {name: c\(c), image: \"registry.example.com/app\(c):1\"}\n" }
@@ -209,9 +221,11 @@ struct ScalingTests {
     func manySuppressions() {
         var text = ""
         for n in 0..<3_000 {
-            text += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\(n)\n  annotations: {ignore-check.pullcheck.io/latest-tag: why}\nspec: {containers: [{name: c, image: \"nginx:latest\"}]}\n"
+            text +=
+                "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\(n)\n  annotations: {ignore-check.pullcheck.io/latest-tag: why}\nspec: {containers: [{name: c, image: \"nginx:latest\"}]}\n"
         }
-        text += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: last\n  annotations: {ignore-check.pullcheck.io/missing-tag: why}\nspec: {containers: [{name: c, image: \"nginx:latest\"}]}\n"
+        text +=
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: last\n  annotations: {ignore-check.pullcheck.io/missing-tag: why}\nspec: {containers: [{name: c, image: \"nginx:latest\"}]}\n"
         let report = lint(text)
         #expect(report.diagnostics.map(\.ruleID).sorted() == ["latest-tag", "unused-suppression"])
     }

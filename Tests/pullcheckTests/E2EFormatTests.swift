@@ -23,10 +23,14 @@ struct E2EFormatTests {
     static let hostileName = "deploy/\u{1B}[31mred\u{7}\r\n::error title=x::forged\u{2028}\u{202E}.yaml"
 
     static let cases: [Case] = [
-        Case(name: "escaping, multi-byte columns, two-line span, every severity", arguments: ["testdata/reporters/inputs"], stdin: nil, status: 1),
+        Case(
+            name: "escaping, multi-byte columns, two-line span, every severity", arguments: ["testdata/reporters/inputs"], stdin: nil,
+            status: 1),
         Case(
             name: "syntax error and unreadable input",
-            arguments: ["testdata/reporters/inputs/clean.yaml", "testdata/reporters/broken/syntax.yaml", "testdata/reporters/does-not-exist.yaml"],
+            arguments: [
+                "testdata/reporters/inputs/clean.yaml", "testdata/reporters/broken/syntax.yaml", "testdata/reporters/does-not-exist.yaml",
+            ],
             stdin: nil, status: 2),
         Case(
             name: "standard input with an odd name", arguments: ["--stdin-filename", "deploy/a b:c,100%2C.yaml", "-"],
@@ -36,7 +40,9 @@ struct E2EFormatTests {
             arguments: ["--stdin-filename", hostileName, "-"], stdin: ("testdata/reporters/hostile.yaml", hostileName), status: 1),
         Case(
             name: "rule pages of a fork (--rules-base-url)",
-            arguments: ["--rules-base-url", "https://git.example.com/fork/pullcheck/-/blob/main/rules/", "testdata/reporters/inputs/escaping.yaml"],
+            arguments: [
+                "--rules-base-url", "https://git.example.com/fork/pullcheck/-/blob/main/rules/", "testdata/reporters/inputs/escaping.yaml",
+            ],
             stdin: nil, status: 1),
         Case(name: "no findings", arguments: ["testdata/reporters/inputs/clean.yaml"], stdin: nil, status: 0),
         Case(name: "the demo", arguments: ["testdata/demo"], stdin: nil, status: 2),
@@ -62,7 +68,9 @@ struct E2EFormatTests {
             files[format] = path
             statuses[format] = result.status
         }
-        var sarifArguments = ["--sarif", files["sarif"]!, "--json", files["json"]!, "--root", packageRoot, "--status", String(statuses["sarif"]!)]
+        var sarifArguments = [
+            "--sarif", files["sarif"]!, "--json", files["json"]!, "--root", packageRoot, "--status", String(statuses["sarif"]!),
+        ]
         if let stdin = testCase.stdin { sarifArguments += ["--source", "\(stdin.name)=\(packageRoot)/\(stdin.file)"] }
         let checks = [
             ("check_sarif.py", sarifArguments),

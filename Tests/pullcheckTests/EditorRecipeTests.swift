@@ -24,7 +24,8 @@ struct EditorRecipeTests {
         ExpectedFinding(line: 10, column: 36, severity: "warning", rule: "latest-tag", rest: "latest\"}"),  // after é
         ExpectedFinding(line: 11, column: 26, severity: "warning", rule: "missing-tag", rest: "nginx}"),  // after 👍
         ExpectedFinding(line: 12, column: 36, severity: "warning", rule: "tag-typo", rest: "lates\"}"),  // after 中文
-        ExpectedFinding(line: 14, column: 14, severity: "warning", rule: "missing-pull-secret", rest: "registry.example.com/x:latest"),  // after a tab
+        // After a tab:
+        ExpectedFinding(line: 14, column: 14, severity: "warning", rule: "missing-pull-secret", rest: "registry.example.com/x:latest"),
         ExpectedFinding(line: 14, column: 37, severity: "warning", rule: "latest-tag", rest: "latest"),
         ExpectedFinding(line: 15, column: 24, severity: "error", rule: "invalid-pull-policy", rest: "Sometimes"),
         ExpectedFinding(line: 16, column: 31, severity: "error", rule: "invalid-image-ref", rest: "Nginx:1.0\"}"),  // after e◌́👍中⇥
@@ -150,13 +151,15 @@ struct EditorRecipeTests {
         try #require(result.ale.count == findings.count, "\(result.ale)")
         try #require(result.landed.count == findings.count, "\(result.landed)")
         for ((item, finding), (landed, wanted)) in zip(zip(result.ale, findings), zip(result.landed, Self.expected)) {
-            #expect(item.linter_name == "pullcheck")
+            #expect(item.linterName == "pullcheck")
             #expect(item.lnum == finding.line, "\(item)")
             #expect(item.col == workspace.byteColumn(line: finding.line, column: finding.column), "ALE wants bytes: \(item)")
             #expect(item.type == String(finding.severity.prefix(1)).uppercased(), "\(item)")
             #expect(item.text == finding.message)
             #expect(item.code == finding.rule)
-            #expect(landed.lnum == finding.line && landed.rest == wanted.rest, "line \(finding.line): landed on \(landed.rest.debugDescription)")
+            #expect(
+                landed.lnum == finding.line && landed.rest == wanted.rest, "line \(finding.line): landed on \(landed.rest.debugDescription)"
+            )
         }
     }
 
@@ -183,7 +186,9 @@ struct EditorRecipeTests {
             #expect(entry.line == finding.line, "\(entry)")
             #expect(entry.rest == wanted.rest, "line \(finding.line): landed on \(entry.rest.debugDescription)")
             #expect(entry.type == types[finding.severity], "\(entry)")
-            #expect(entry.compilationLine == "\(Self.fileName):\(finding.line):\(finding.column): \(finding.severity): \(finding.message) [\(finding.rule)]")
+            #expect(
+                entry.compilationLine
+                    == "\(Self.fileName):\(finding.line):\(finding.column): \(finding.severity): \(finding.message) [\(finding.rule)]")
         }
         // Without the recipe's setting, compilation-mode counts screen cells: a 👍, a CJK
         // character or a tab before the finding moves it (é does not: one cell). The finding
@@ -207,7 +212,8 @@ struct EditorRecipeTests {
         try Recipes.block("emacs-flycheck").write(toFile: recipe, atomically: true, encoding: .utf8)
         let harness = workspace.path + "/harness.el"
         try EmacsScripts.flycheckHarness.write(toFile: harness, atomically: true, encoding: .utf8)
-        let result: FlycheckResult = try workspace.runEditor(executable, ["--batch", "-l", recipe, "-l", harness], name: "emacs with flycheck")
+        let result: FlycheckResult = try workspace.runEditor(
+            executable, ["--batch", "-l", recipe, "-l", harness], name: "emacs with flycheck")
 
         #expect(result.checker == "pullcheck")
         #expect(result.statusBeforeSave != "finished", "flycheck checked before the file was saved")
@@ -225,7 +231,8 @@ struct EditorRecipeTests {
 
     // MARK: VS Code
 
-    @Test("VS Code: the task's problem matcher (JavaScript RegExp) reads every field; UTF-16 columns", EditorProgram.enabled(.node, .script))
+    @Test(
+        "VS Code: the task's problem matcher (JavaScript RegExp) reads every field; UTF-16 columns", EditorProgram.enabled(.node, .script))
     func vscodeProblemMatcher() throws {
         let node = try EditorProgram.node.require()
         _ = try EditorProgram.script.require()
@@ -311,7 +318,8 @@ extension EditorRecipeTests {
         /// `pullcheck-recipe: NAME`, without its fences.
         static func block(_ name: String) throws -> String {
             let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
-            guard let start = readme.range(of: "\n## Editors\n"), let end = readme.range(of: "\n## Tests\n", range: start.upperBound..<readme.endIndex)
+            guard let start = readme.range(of: "\n## Editors\n"),
+                let end = readme.range(of: "\n## Tests\n", range: start.upperBound..<readme.endIndex)
             else { throw EditorTestError("README.md has no section between `## Editors` and `## Tests`") }
             var blocks: [[Substring]] = []
             var current: [Substring]?
@@ -360,7 +368,6 @@ extension EditorRecipeTests {
         }
         static let node = EditorProgram(name: "node", package: "nodejs") { executable("node") }
         static let script = EditorProgram(name: "script", package: "bsdutils") { executable("script") }
-
 
         var missing: String { "\(name) is not installed (Debian package \(package): apt-get install \(package))" }
 
@@ -417,7 +424,8 @@ extension EditorRecipeTests {
             }
             let fixture = packageRoot + "/testdata/editors/manifest.yaml"
             try FileManager.default.copyItem(atPath: fixture, toPath: root + "/workspace/" + EditorRecipeTests.fileName)
-            lines = try String(contentsOfFile: fixture, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            lines = try String(contentsOfFile: fixture, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(
+                String.init)
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: root) }
@@ -460,7 +468,8 @@ extension EditorRecipeTests {
             guard let data = FileManager.default.contents(atPath: out) else {
                 throw EditorTestError("\(name) wrote no result.\n\(log)")
             }
-            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let exception = object["exception"] as? String {
+            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let exception = object["exception"] as? String
+            {
                 throw EditorTestError("\(name) failed: \(exception)\n\(log)")
             }
             do {
@@ -500,31 +509,32 @@ extension EditorRecipeTests {
 
             """
 
-        static let quickfixHarness = visit + """
-            let g:out = {}
-            try
-              execute 'edit' fnameescape('\(EditorRecipeTests.fileName)')
-              let g:out.filetype = &filetype
-              let g:out.makeprg = &makeprg
-              " The errorformat alone, on pullcheck's output (:cgetexpr reads the global value).
-              let &g:errorformat = &l:errorformat
-              cgetexpr readfile('pullcheck.out')
-              let g:out.raw = s:Visit()
-              " %c instead of %v.
-              let &g:errorformat = substitute(&l:errorformat, '%v', '%c', 'g')
-              cgetexpr readfile('pullcheck.out')
-              let g:out.bytes = s:Visit()
-              " The recipe, on save.
-              call setqflist([], 'r')
-              write
-              let g:out.saved = s:Visit()
-            catch
-              let g:out.exception = v:exception . ' at ' . v:throwpoint
-            endtry
-            call writefile([json_encode(g:out)], $PULLCHECK_TEST_OUT)
-            qall!
+        static let quickfixHarness =
+            visit + """
+                let g:out = {}
+                try
+                  execute 'edit' fnameescape('\(EditorRecipeTests.fileName)')
+                  let g:out.filetype = &filetype
+                  let g:out.makeprg = &makeprg
+                  " The errorformat alone, on pullcheck's output (:cgetexpr reads the global value).
+                  let &g:errorformat = &l:errorformat
+                  cgetexpr readfile('pullcheck.out')
+                  let g:out.raw = s:Visit()
+                  " %c instead of %v.
+                  let &g:errorformat = substitute(&l:errorformat, '%v', '%c', 'g')
+                  cgetexpr readfile('pullcheck.out')
+                  let g:out.bytes = s:Visit()
+                  " The recipe, on save.
+                  call setqflist([], 'r')
+                  write
+                  let g:out.saved = s:Visit()
+                catch
+                  let g:out.exception = v:exception . ' at ' . v:throwpoint
+                endtry
+                call writefile([json_encode(g:out)], $PULLCHECK_TEST_OUT)
+                qall!
 
-            """
+                """
 
         static let aleHarness = """
             let g:out = {}
@@ -584,7 +594,12 @@ extension EditorRecipeTests {
         let type: String
         let text: String
         let code: String
-        let linter_name: String
+        let linterName: String
+
+        enum CodingKeys: String, CodingKey {
+            case lnum, col, type, text, code
+            case linterName = "linter_name"
+        }
 
         var description: String { "\(lnum):\(col) \(type) \(code)" }
     }
@@ -617,87 +632,89 @@ extension EditorRecipeTests {
 
             """
 
-        static let compilationHarness = common + """
-            (defun pullcheck-test-visit (compilation-buffer)
-              "Visit every finding of COMPILATION-BUFFER with `next-error': where each lands."
-              (let ((compilation-skip-threshold 0) (entries nil))
-                (setq next-error-last-buffer compilation-buffer)
-                (with-current-buffer compilation-buffer
-                  (setq compilation-current-error nil)
-                  (goto-char (point-min)))
-                (condition-case nil
-                    (while t
-                      (next-error)
-                      (let ((message (with-current-buffer compilation-buffer
-                                       (get-text-property compilation-current-error 'compilation-message)))
-                            (text (with-current-buffer compilation-buffer
-                                    (save-excursion
-                                      (goto-char compilation-current-error)
-                                      (buffer-substring-no-properties (line-beginning-position) (line-end-position))))))
-                        (push (list (cons 'file (file-name-nondirectory (buffer-file-name)))
-                                    (cons 'line (line-number-at-pos))
-                                    (cons 'rest (buffer-substring-no-properties (point) (line-end-position)))
-                                    (cons 'type (compilation--message->type message))
-                                    (cons 'compilationLine text))
-                              entries)))
-                  (user-error nil))
-                (vconcat (nreverse entries))))
+        static let compilationHarness =
+            common + """
+                (defun pullcheck-test-visit (compilation-buffer)
+                  "Visit every finding of COMPILATION-BUFFER with `next-error': where each lands."
+                  (let ((compilation-skip-threshold 0) (entries nil))
+                    (setq next-error-last-buffer compilation-buffer)
+                    (with-current-buffer compilation-buffer
+                      (setq compilation-current-error nil)
+                      (goto-char (point-min)))
+                    (condition-case nil
+                        (while t
+                          (next-error)
+                          (let ((message (with-current-buffer compilation-buffer
+                                           (get-text-property compilation-current-error 'compilation-message)))
+                                (text (with-current-buffer compilation-buffer
+                                        (save-excursion
+                                          (goto-char compilation-current-error)
+                                          (buffer-substring-no-properties (line-beginning-position) (line-end-position))))))
+                            (push (list (cons 'file (file-name-nondirectory (buffer-file-name)))
+                                        (cons 'line (line-number-at-pos))
+                                        (cons 'rest (buffer-substring-no-properties (point) (line-end-position)))
+                                        (cons 'type (compilation--message->type message))
+                                        (cons 'compilationLine text))
+                                  entries)))
+                      (user-error nil))
+                    (vconcat (nreverse entries))))
 
-            (pullcheck-test-recording
-             (let ((file "\(EditorRecipeTests.fileName)") (result nil))
-               (find-file file)
-               (yaml-mode)
-               ;; The recipe, on save.
-               (set-buffer-modified-p t)
-               (save-buffer)
-               (let ((process (get-buffer-process "*compilation*")))
-                 (unless process (error "saving started no compilation"))
-                 (while (process-live-p process) (accept-process-output process 0.1)))
-               (push (cons 'saved (pullcheck-test-visit (get-buffer "*compilation*"))) result)
-               ;; compilation-mode's default, screen columns, on the same output.
-               (with-current-buffer (get-file-buffer file) (kill-local-variable 'compilation-error-screen-columns))
-               (let ((buffer (get-buffer-create "*pullcheck-screen-columns*")))
-                 (with-current-buffer buffer
-                   ;; A first line, as *compilation* has: next-error starts after it.
-                   (insert "pullcheck --quiet " file "\n")
-                   (insert-file-contents "pullcheck.out")
-                   (goto-char (point-max))
-                   (compilation-mode))
-                 (push (cons 'screenColumns (pullcheck-test-visit buffer)) result))
-               (pullcheck-test-write result)))
+                (pullcheck-test-recording
+                 (let ((file "\(EditorRecipeTests.fileName)") (result nil))
+                   (find-file file)
+                   (yaml-mode)
+                   ;; The recipe, on save.
+                   (set-buffer-modified-p t)
+                   (save-buffer)
+                   (let ((process (get-buffer-process "*compilation*")))
+                     (unless process (error "saving started no compilation"))
+                     (while (process-live-p process) (accept-process-output process 0.1)))
+                   (push (cons 'saved (pullcheck-test-visit (get-buffer "*compilation*"))) result)
+                   ;; compilation-mode's default, screen columns, on the same output.
+                   (with-current-buffer (get-file-buffer file) (kill-local-variable 'compilation-error-screen-columns))
+                   (let ((buffer (get-buffer-create "*pullcheck-screen-columns*")))
+                     (with-current-buffer buffer
+                       ;; A first line, as *compilation* has: next-error starts after it.
+                       (insert "pullcheck --quiet " file "\n")
+                       (insert-file-contents "pullcheck.out")
+                       (goto-char (point-max))
+                       (compilation-mode))
+                     (push (cons 'screenColumns (pullcheck-test-visit buffer)) result))
+                   (pullcheck-test-write result)))
 
-            """
+                """
 
-        static let flycheckHarness = common + """
-            (pullcheck-test-recording
-             (find-file "\(EditorRecipeTests.fileName)")
-             (yaml-mode)
-             (let ((result (list (cons 'checker (symbol-name (flycheck-get-checker-for-buffer)))
-                                 (cons 'statusBeforeSave (symbol-name flycheck-last-status-change))))
-                   (waited 0))
-               (set-buffer-modified-p t)
-               (save-buffer)
-               (while (and (< waited 200) (or (flycheck-running-p) (not (eq flycheck-last-status-change 'finished))))
-                 (accept-process-output nil 0.1)
-                 (setq waited (1+ waited)))
-               (push (cons 'statusAfterSave (symbol-name flycheck-last-status-change)) result)
-               (push (cons 'errors
-                           (vconcat
-                            (mapcar (lambda (err)
-                                      (save-excursion
-                                        (goto-char (flycheck-error-pos err))
-                                        (list (cons 'file (flycheck-error-filename err))
-                                              (cons 'line (flycheck-error-line err))
-                                              (cons 'column (flycheck-error-column err))
-                                              (cons 'level (symbol-name (flycheck-error-level err)))
-                                              (cons 'id (flycheck-error-id err))
-                                              (cons 'message (flycheck-error-message err))
-                                              (cons 'rest (buffer-substring-no-properties (point) (line-end-position))))))
-                                    flycheck-current-errors)))
-                     result)
-               (pullcheck-test-write result)))
+        static let flycheckHarness =
+            common + """
+                (pullcheck-test-recording
+                 (find-file "\(EditorRecipeTests.fileName)")
+                 (yaml-mode)
+                 (let ((result (list (cons 'checker (symbol-name (flycheck-get-checker-for-buffer)))
+                                     (cons 'statusBeforeSave (symbol-name flycheck-last-status-change))))
+                       (waited 0))
+                   (set-buffer-modified-p t)
+                   (save-buffer)
+                   (while (and (< waited 200) (or (flycheck-running-p) (not (eq flycheck-last-status-change 'finished))))
+                     (accept-process-output nil 0.1)
+                     (setq waited (1+ waited)))
+                   (push (cons 'statusAfterSave (symbol-name flycheck-last-status-change)) result)
+                   (push (cons 'errors
+                               (vconcat
+                                (mapcar (lambda (err)
+                                          (save-excursion
+                                            (goto-char (flycheck-error-pos err))
+                                            (list (cons 'file (flycheck-error-filename err))
+                                                  (cons 'line (flycheck-error-line err))
+                                                  (cons 'column (flycheck-error-column err))
+                                                  (cons 'level (symbol-name (flycheck-error-level err)))
+                                                  (cons 'id (flycheck-error-id err))
+                                                  (cons 'message (flycheck-error-message err))
+                                                  (cons 'rest (buffer-substring-no-properties (point) (line-end-position))))))
+                                        flycheck-current-errors)))
+                         result)
+                   (pullcheck-test-write result)))
 
-            """
+                """
     }
 
     struct CompilationEntry: Decodable, CustomStringConvertible {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Paths that are not regular files, loops and permissions, through the real binary.
@@ -133,16 +133,18 @@ struct HardeningBinaryTests {
     func stdinNamedLikeAFile() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let suppressed = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let suppressed =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
         try suppressed.write(toFile: directory + "/x.yaml", atomically: true, encoding: .utf8)
         let plain = suppressed.replacingOccurrences(of: "      # pullcheck:ignore latest-tag\n", with: "\n")
         let result = try run(
             pullcheckBinary, ["--no-config", "--quiet", "--stdin-filename", "x.yaml", "-", "x.yaml"], stdin: Data(plain.utf8),
             directory: directory)
         #expect(result.status == 1)
-        #expect(result.output.components(separatedBy: "\n").filter { !$0.isEmpty } == [
-            "x.yaml:8:20: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]"
-        ])
+        #expect(
+            result.output.components(separatedBy: "\n").filter { !$0.isEmpty } == [
+                "x.yaml:8:20: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]"
+            ])
     }
 
     @Test("endless standard input is streamed: a positioned error at the node limit, exit 2, no crash")
@@ -154,7 +156,8 @@ struct HardeningBinaryTests {
 
     @Test("standard input is read again from its copy: pragmas and excerpts work on a pipe")
     func standardInputPragmas() throws {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let text =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
         let result = try pullcheck(["--no-config", "--quiet", "-"], stdin: text)
         #expect(result.status == 0, "\(result.output)")
     }
@@ -178,7 +181,8 @@ struct HardeningBinaryTests {
 
     @Test("without a usable TMPDIR, standard input is kept in memory (bounded) and still read twice")
     func standardInputWithoutTemporaryFiles() throws {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
+        let text =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      # pullcheck:ignore latest-tag\n      image: nginx:latest\n"
         let result = try pullcheck(["--no-config", "--quiet", "-"], stdin: text, environment: ["TMPDIR": "/nonexistent/pullcheck"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         let broken = try pullcheck(["--no-config", "--quiet", "-"], stdin: "a: [1,\n", environment: ["TMPDIR": "/nonexistent/pullcheck"])

@@ -15,9 +15,13 @@ struct ProjectContextTests {
         try expectGolden(result.output, packageRoot + "/testdata/repos/context.txt")
         let lines = findingLines(result.output)
         // The home-lab registry: no evidence, a warning that says so.
-        #expect(lines.contains { $0.hasPrefix("./homelab/apps.yaml:11:18: warning:") && $0.contains("does not know whether registry.home.lan:5000") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("./homelab/apps.yaml:11:18: warning:") && $0.contains("does not know whether registry.home.lan:5000")
+            })
         // The corporate registry: a Secret in the project holds a credential for it, an error.
-        #expect(lines.contains { $0.hasPrefix("./homelab/apps.yaml:23:18: error:") && $0.contains("Secret shop/shop-pull holds a credential") })
+        #expect(
+            lines.contains { $0.hasPrefix("./homelab/apps.yaml:23:18: error:") && $0.contains("Secret shop/shop-pull holds a credential") })
         // The tutorial's own `kubectl create secret`, real gcr.io hosts, OpenShift, Istio's gateway.
         for quiet in ["ngc-secret", "b.gcr.io", "l.gcr.io", "openshift", "istio-ingressgateway", "k8s/shop"] {
             #expect(!lines.contains { $0.contains(quiet) }, "\(quiet): \(result.output)")

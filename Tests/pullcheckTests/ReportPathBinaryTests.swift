@@ -42,7 +42,10 @@ struct ReportPathBinaryTests {
             #expect(raw.isEmpty, "\(format) writes \(raw.map { String($0.value, radix: 16) }) raw")
             #expect(!result.output.split(separator: "\n").contains { $0.hasPrefix("::error title=x") })
             if format == "text" {
-                #expect(result.output == "./a\\u{1b}[2J\\u{7}\\n::error title=x::forged\\u{2028}.yaml:4:45: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]\n")
+                #expect(
+                    result.output
+                        == "./a\\u{1b}[2J\\u{7}\\n::error title=x::forged\\u{2028}.yaml:4:45: warning: container \"c\" uses \"nginx:latest\" with the mutable tag latest; pin a version tag or a digest [latest-tag]\n"
+                )
             }
         }
     }

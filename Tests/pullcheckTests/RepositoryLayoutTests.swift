@@ -13,7 +13,10 @@ struct RepositoryLayoutTests {
         let result = try run(pullcheckBinary, ["--statistics", "--color", "never"], directory: Self.firstRun)
         try expectGolden(result.output, packageRoot + "/testdata/repos/first-run.txt")
         #expect(result.status == 1, "findings, but no input error: \(result.error)")
-        for quiet in ["templates/", "replicas.yaml", "resources.yaml", "monitoring/", "argo/", "node_modules", "docker-compose", "k8s/base/deployment.yaml"] {
+        for quiet in [
+            "templates/", "replicas.yaml", "resources.yaml", "monitoring/", "argo/", "node_modules", "docker-compose",
+            "k8s/base/deployment.yaml",
+        ] {
             #expect(!findingLines(result.output).contains { $0.contains(quiet) }, "a finding in \(quiet)")
         }
     }
@@ -81,7 +84,8 @@ struct RepositoryLayoutTests {
 
     @Test("--exit-zero writes the report and exits 0, even for input errors")
     func exitZero() throws {
-        let result = try run(pullcheckBinary, ["--quiet", "--exit-zero", "--format", "sarif", "tsconfig.json", "legacy"], directory: Self.firstRun)
+        let result = try run(
+            pullcheckBinary, ["--quiet", "--exit-zero", "--format", "sarif", "tsconfig.json", "legacy"], directory: Self.firstRun)
         #expect(result.status == 0)
         #expect(result.output.contains("\"ruleId\": \"invalid-image-ref\""))
     }

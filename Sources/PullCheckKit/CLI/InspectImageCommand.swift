@@ -60,7 +60,9 @@ struct InspectImageCommand {
         }
     }
 
-    static func inspect(_ input: String, configuration: Configuration) -> (Inspection, verdict: (RegistryVisibility, String)?, ImageReference?, ImageReferenceError?) {
+    static func inspect(_ input: String, configuration: Configuration) -> (
+        Inspection, verdict: (RegistryVisibility, String)?, ImageReference?, ImageReferenceError?
+    ) {
         switch ImageReference.parse(input) {
         case .success(let reference):
             let verdict = configuration.registries.visibility(of: reference)
@@ -97,7 +99,9 @@ struct InspectImageCommand {
             let value = (try? JSONValueEncoder().encode(results.map(\.0))) ?? .null
             environment.writeOutput(value.serialized() + "\n")
         } else {
-            environment.writeOutput(results.map { text($0.0, verdict: $0.verdict, reference: $0.2, error: $0.3, configuration: configuration) }.joined(separator: "\n"))
+            environment.writeOutput(
+                results.map { text($0.0, verdict: $0.verdict, reference: $0.2, error: $0.3, configuration: configuration) }.joined(
+                    separator: "\n"))
         }
         return results.allSatisfy(\.0.valid) ? ExitStatus.success : ExitStatus.findings
     }
@@ -124,9 +128,15 @@ struct InspectImageCommand {
             return out
         }
         guard let reference, let verdict else { return out }
-        func row(_ label: String, _ value: String) { out += "  " + label + String(repeating: " ", count: max(1, 20 - label.count)) + value + "\n" }
+        func row(_ label: String, _ value: String) {
+            out += "  " + label + String(repeating: " ", count: max(1, 20 - label.count)) + value + "\n"
+        }
         row("registry", reference.domain + (reference.domainRange == nil ? " (Docker Hub, implied)" : ""))
-        row("repository", reference.path + (reference.path.hasPrefix("library/") && reference.isDockerHub && !inspection.input.contains("library/") ? " (library/ added)" : ""))
+        row(
+            "repository",
+            reference.path
+                + (reference.path.hasPrefix("library/") && reference.isDockerHub && !inspection.input.contains("library/")
+                    ? " (library/ added)" : ""))
         row("tag", reference.tag ?? (reference.digest == nil ? "none: kubelet pulls latest" : "none"))
         row("digest", reference.digest?.description ?? "none")
         row("normalized name", reference.normalizedName)
@@ -146,7 +156,8 @@ struct InspectImageCommand {
         if verdict.0 == .private { notes.append("pods need an imagePullSecret with a key for \(reference.domain)") }
         if verdict.0 == .unknown {
             notes.append(
-                "pullcheck does not know whether \(reference.domain) needs credentials; a project's Secrets and pods can tell it (lint the project), or declare it under registries.public or registries.private")
+                "pullcheck does not know whether \(reference.domain) needs credentials; a project's Secrets and pods can tell it (lint the project), or declare it under registries.public or registries.private"
+            )
         }
         for note in notes { out += "  note: \(note)\n" }
         return out

@@ -77,7 +77,8 @@ public enum PullCheckCLI {
             default: return try LintCommand.run(arguments, environment)
             }
         } catch let error as UsageError {
-            environment.writeError(errorLine(error.message) + "Run 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
+            environment.writeError(
+                errorLine(error.message) + "Run 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
             return ExitStatus.usage
         } catch let error as ConfigurationError {
             for problem in error.problems { environment.writeError(errorLine(problem.description)) }
@@ -176,7 +177,9 @@ struct LintCommand {
             OptionSpec(["--format", "-f"], value: "format", help: "Output format: text, json, sarif, github, junit (default: text).") {
                 options, value throws(UsageError) in options.format = try choice(value, "--format")
             },
-            OptionSpec(["--fail-level"], value: "level", help: "Exit 1 on findings at or above: error, warning, info, none (default: warning).") {
+            OptionSpec(
+                ["--fail-level"], value: "level", help: "Exit 1 on findings at or above: error, warning, info, none (default: warning)."
+            ) {
                 options, value throws(UsageError) in options.failLevel = try choice(value, "--fail-level")
             },
             OptionSpec(["--stdin-filename"], value: "name", help: "The file name to show for standard input (-).") {
@@ -201,11 +204,15 @@ struct LintCommand {
             OptionSpec(["--no-ignore"], help: "Ignore suppression annotations and comments (for audits).") {
                 options, _ throws(UsageError) in options.noIgnore = true
             },
-            OptionSpec(["--quiet", "-q"], help: "Print only the findings, no summary.") { options, _ throws(UsageError) in options.quiet = true },
+            OptionSpec(["--quiet", "-q"], help: "Print only the findings, no summary.") { options, _ throws(UsageError) in
+                options.quiet = true
+            },
             OptionSpec(["--statistics"], help: "Also print the number of findings per rule.") {
                 options, _ throws(UsageError) in options.statistics = true
             },
-            OptionSpec(["--color"], value: "when", help: "Colour the text output: auto, always, never (default: auto; NO_COLOR is honoured).") {
+            OptionSpec(
+                ["--color"], value: "when", help: "Colour the text output: auto, always, never (default: auto; NO_COLOR is honoured)."
+            ) {
                 options, value throws(UsageError) in options.color = try choice(value, "--color")
             },
             OptionSpec(["--no-source"], help: "Do not show source lines under findings on a terminal.") {
@@ -217,16 +224,24 @@ struct LintCommand {
             OptionSpec(["--exit-zero"], help: "Exit 0 even when there are findings or unreadable input (report-only runs).") {
                 options, _ throws(UsageError) in options.exitZero = true
             },
-            OptionSpec(["--force-exclude"], help: "Treat named files like walked ones: apply exclude, skip non-manifests that do not parse (for hooks).") {
+            OptionSpec(
+                ["--force-exclude"],
+                help: "Treat named files like walked ones: apply exclude, skip non-manifests that do not parse (for hooks)."
+            ) {
                 options, _ throws(UsageError) in options.forceExclude = true
             },
             OptionSpec(["--no-ignore-vcs"], help: "Walk files that .gitignore and .ignore leave out.") {
                 options, _ throws(UsageError) in options.noIgnoreVCS = true
             },
-            OptionSpec(["--no-project-context"], help: "Read only the inputs, not the rest of the project (kustomizations, Secrets, ServiceAccounts).") {
+            OptionSpec(
+                ["--no-project-context"],
+                help: "Read only the inputs, not the rest of the project (kustomizations, Secrets, ServiceAccounts)."
+            ) {
                 options, _ throws(UsageError) in options.noProjectContext = true
             },
-            OptionSpec(["--rules-base-url"], value: "url", help: "Where the rule pages are, for SARIF helpUri (default: this project's rules/).") {
+            OptionSpec(
+                ["--rules-base-url"], value: "url", help: "Where the rule pages are, for SARIF helpUri (default: this project's rules/)."
+            ) {
                 options, value throws(UsageError) in options.rulesBaseURL = try validatedRulesBaseURL(value)
             },
             OptionSpec(["--jobs", "-j"], value: "n", help: "Lint this many files in parallel (default: the number of processors).") {

@@ -77,12 +77,14 @@ public enum ConfigurationLoader {
             documents.append(document)
         }
         if let error = summary.error {
-            let position = error.position
+            let position =
+                error.position
                 ?? error.byteOffset.map { SourceLines(LintInput(displayName: name, content: .bytes(bytes))).position(ofByteOffset: $0) }
             throw ConfigurationError(file: name, position: position, message: error.message)
         }
         if !summary.compositionProblems.isEmpty {
-            throw .combining(summary.compositionProblems.map { ConfigurationError(file: name, position: $0.span.start, message: $0.message) })
+            throw .combining(
+                summary.compositionProblems.map { ConfigurationError(file: name, position: $0.span.start, message: $0.message) })
         }
         let nonEmpty = documents.filter { document in
             guard let root = document.root else { return false }
@@ -163,7 +165,10 @@ public enum ConfigurationLoader {
                         configuration.admissionPullSecrets[namespace] = try strings(names, "admission-pull-secrets.\(namespace)")
                     }
                 default:
-                    throw error(keyNode, "unknown key \"\(key)\"\(suggestion(key, Self.topLevelKeys)); the keys are \(Self.topLevelKeys.joined(separator: ", "))")
+                    throw error(
+                        keyNode,
+                        "unknown key \"\(key)\"\(suggestion(key, Self.topLevelKeys)); the keys are \(Self.topLevelKeys.joined(separator: ", "))"
+                    )
                 }
                 configuration.origins[key] = origin(keyNode)
             }
@@ -190,7 +195,8 @@ public enum ConfigurationLoader {
                         case "enabled": setting.enabled = try bool(settingValue, "enabled")
                         case "severity": setting.severity = try severity(settingValue)
                         default:
-                            throw error(settingKey, "unknown rule setting \"\(document.string(settingKey) ?? "")\"; use enabled or severity")
+                            throw error(
+                                settingKey, "unknown rule setting \"\(document.string(settingKey) ?? "")\"; use enabled or severity")
                         }
                     }
                 } else {
@@ -263,7 +269,10 @@ public enum ConfigurationLoader {
                         }
                         lists[key] = paths
                     default:
-                        throw error(keyNode, "unknown custom-resources key \"\(key)\"\(suggestion(key, Self.customResourceKeys)); the keys are \(Self.customResourceKeys.joined(separator: ", "))")
+                        throw error(
+                            keyNode,
+                            "unknown custom-resources key \"\(key)\"\(suggestion(key, Self.customResourceKeys)); the keys are \(Self.customResourceKeys.joined(separator: ", "))"
+                        )
                     }
                 }
                 guard !kinds.isEmpty else { throw error(item, "a custom resource needs a kind") }

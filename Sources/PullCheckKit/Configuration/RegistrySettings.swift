@@ -68,10 +68,11 @@ public struct RegistrySettings: Sendable {
 
     /// Registries whose nodes usually pull through a kubelet credential provider, and OpenShift's
     /// internal registry, for which OpenShift puts a pull secret into every ServiceAccount.
-    public static let defaultNodeAuthenticated: [String] = [
-        "*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr-fips.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn",
-        "*.azurecr.io", "*.azurecr.cn", "*.azurecr.us", "*-docker.pkg.dev",
-    ] + openShiftInternal
+    public static let defaultNodeAuthenticated: [String] =
+        [
+            "*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr-fips.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn",
+            "*.azurecr.io", "*.azurecr.cn", "*.azurecr.us", "*-docker.pkg.dev",
+        ] + openShiftInternal
 
     /// OpenShift's internal registry (4.x and 3.x service names).
     static let openShiftInternal: [String] = [
@@ -102,7 +103,10 @@ public struct RegistrySettings: Sendable {
         if let pattern = builtInNodeAuthenticated.first(where: { $0.matches(host: host, port: port, path: nil) }) {
             verdict =
                 openShiftInternal.contains(pattern.text)
-                ? (.nodeAuthenticated, "default: OpenShift's internal registry; OpenShift gives every ServiceAccount a pull secret for it (\(pattern))")
+                ? (
+                    .nodeAuthenticated,
+                    "default: OpenShift's internal registry; OpenShift gives every ServiceAccount a pull secret for it (\(pattern))"
+                )
                 : (.nodeAuthenticated, "default: nodes authenticate through a credential provider (\(pattern))")
         } else if let pattern = builtInPublic.first(where: { $0.matches(host: host, port: port, path: nil) }) {
             verdict = (.public, "default: well-known public registry (\(pattern))")

@@ -172,9 +172,12 @@ public enum Base64: Sendable {
             let b2 = UInt8(truncatingIfNeeded: val)
             switch dlen {
             case 4:
-                out.append(b0); out.append(b1); out.append(b2)
+                out.append(b0)
+                out.append(b1)
+                out.append(b2)
             case 3:
-                out.append(b0); out.append(b1)
+                out.append(b0)
+                out.append(b1)
             case 2:
                 out.append(b0)
             default:

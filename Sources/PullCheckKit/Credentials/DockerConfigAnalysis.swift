@@ -208,8 +208,10 @@ private struct Analyzer {
     }
 
     mutating func add(_ kind: DockerConfigProblem.Kind, _ message: String, at offset: Int?, _ effect: KubeletEffect, key: [UInt8]? = nil) {
-        problems.append(DockerConfigProblem(kind: kind, message: message, byteOffset: offset, kubeletEffect: effect,
-                                            registryKey: key.map { redactUserinfo(GoText.string($0)) }))
+        problems.append(
+            DockerConfigProblem(
+                kind: kind, message: message, byteOffset: offset, kubeletEffect: effect,
+                registryKey: key.map { redactUserinfo(GoText.string($0)) }))
     }
 
     func shown(_ key: [UInt8]) -> String {
@@ -230,7 +232,9 @@ private struct Analyzer {
             root = node
         }
         if let offset = root.firstOverflowingNumberOffset() {
-            add(.numberOutOfRange, "a number is too large for a 64-bit float, so the API server rejects the Secret", at: offset, .rejectedByAPIServer)
+            add(
+                .numberOutOfRange, "a number is too large for a 64-bit float, so the API server rejects the Secret", at: offset,
+                .rejectedByAPIServer)
             return
         }
         switch root.kind {
@@ -240,7 +244,9 @@ private struct Analyzer {
             add(.topLevelNull, "the top-level value is null, so kubelet finds no credentials", at: root.byteOffset, .ignoredSilently)
             return
         default:
-            add(.topLevelNotObject, "the top-level value is \(describeKind(root.kind)), not a JSON object", at: root.byteOffset, .rejectedByAPIServer)
+            add(
+                .topLevelNotObject, "the top-level value is \(describeKind(root.kind)), not a JSON object", at: root.byteOffset,
+                .rejectedByAPIServer)
             return
         }
         switch format {
@@ -310,17 +316,20 @@ private struct Analyzer {
                 || GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperCredHelpers)
         }
         let looksLegacy = members.contains { member in
-            member.value.kind == .object && member.value.members.contains {
-                GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperAuth)
-                    || GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperUsername)
-                    || GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperPassword)
-            }
+            member.value.kind == .object
+                && member.value.members.contains {
+                    GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperAuth)
+                        || GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperUsername)
+                        || GoText.jsonFieldNameMatches($0.keyBytes, upperName: upperPassword)
+                }
         }
         if looksLegacy {
-            return "there is no \"auths\" object: this is the legacy .dockercfg layout, which kubelet silently ignores in .dockerconfigjson; wrap the registry entries in {\"auths\": ...}"
+            return
+                "there is no \"auths\" object: this is the legacy .dockercfg layout, which kubelet silently ignores in .dockerconfigjson; wrap the registry entries in {\"auths\": ...}"
         }
         if hasHelpers {
-            return "there is no \"auths\" object and kubelet does not run credsStore or credHelpers, so it finds no credentials; put the registry entries in {\"auths\": ...}"
+            return
+                "there is no \"auths\" object and kubelet does not run credsStore or credHelpers, so it finds no credentials; put the registry entries in {\"auths\": ...}"
         }
         return "there is no \"auths\" object, so kubelet silently finds no credentials; wrap the registry entries in {\"auths\": ...}"
     }
@@ -331,11 +340,15 @@ private struct Analyzer {
             return
         case .object:
             for header in value.members where header.value.kind != .string && header.value.kind != .null {
-                add(.httpHeadersInvalid, "the \"HttpHeaders\" value for \(shown(header.keyBytes)) is \(describeKind(header.value.kind)), not a string",
+                add(
+                    .httpHeadersInvalid,
+                    "the \"HttpHeaders\" value for \(shown(header.keyBytes)) is \(describeKind(header.value.kind)), not a string",
                     at: header.value.byteOffset, .pullFails)
             }
         default:
-            add(.httpHeadersInvalid, "\"HttpHeaders\" is \(describeKind(value.kind)), not an object of strings", at: value.byteOffset, .pullFails)
+            add(
+                .httpHeadersInvalid, "\"HttpHeaders\" is \(describeKind(value.kind)), not an object of strings", at: value.byteOffset,
+                .pullFails)
         }
     }
 
@@ -344,7 +357,9 @@ private struct Analyzer {
     mutating func runDockerCfg(_ root: JSONNode) {
         let members = root.members
         if members.isEmpty {
-            add(.noEntries, "the .dockercfg object has no registry entries, so kubelet finds no credentials", at: root.byteOffset, .ignoredSilently)
+            add(
+                .noEntries, "the .dockercfg object has no registry entries, so kubelet finds no credentials", at: root.byteOffset,
+                .ignoredSilently)
             return
         }
         var occurrences: [EntryOccurrence] = []
@@ -362,7 +377,8 @@ private struct Analyzer {
         for (i, occurrence) in occurrences.enumerated() {
             if let earlier = lastIndexForKey[occurrence.keyBytes] {
                 let old = occurrences[earlier]
-                add(.duplicateRegistryKey, "registry key \(shown(old.keyBytes)) appears more than once; kubelet keeps only the last entry",
+                add(
+                    .duplicateRegistryKey, "registry key \(shown(old.keyBytes)) appears more than once; kubelet keeps only the last entry",
                     at: old.keyOffset, .ignoredSilently, key: old.keyBytes)
             }
             lastIndexForKey[occurrence.keyBytes] = i
@@ -377,29 +393,40 @@ private struct Analyzer {
             }
             switch GoURLParser.parse(value) {
             case .failure(let error):
-                add(.invalidRegistryKey, "registry key \(shown(key)) is not a valid URL for kubelet (\(error.text)), so kubelet ignores the entry",
+                add(
+                    .invalidRegistryKey,
+                    "registry key \(shown(key)) is not a valid URL for kubelet (\(error.text)), so kubelet ignores the entry",
                     at: occurrence.keyOffset, .ignoredSilently, key: key)
             case .success(let url):
                 keyring = Keyring.keyringKey(key)
                 if url.hasUserinfo {
-                    add(.credentialsInRegistryKey, "registry key \(shown(key)) contains user information, which kubelet ignores; put the credentials in \"auth\" or \"username\" and \"password\"",
+                    add(
+                        .credentialsInRegistryKey,
+                        "registry key \(shown(key)) contains user information, which kubelet ignores; put the credentials in \"auth\" or \"username\" and \"password\"",
                         at: occurrence.keyOffset, .ignoredSilently, key: key)
                 }
             }
-            let isAuthsWrapper = format == .dockerCfg
+            let isAuthsWrapper =
+                format == .dockerCfg
                 && GoText.jsonFieldNameMatches(key, upperName: upperAuths)
                 && occurrence.value.kind == .object
             if isAuthsWrapper {
-                add(.dockerCfgUsesAuthsLayout, "the .dockercfg data uses the {\"auths\": ...} layout of .dockerconfigjson; kubelet reads \"auths\" as a registry name and finds no credential in it (use type kubernetes.io/dockerconfigjson with the key .dockerconfigjson, or drop the wrapper)",
+                add(
+                    .dockerCfgUsesAuthsLayout,
+                    "the .dockercfg data uses the {\"auths\": ...} layout of .dockerconfigjson; kubelet reads \"auths\" as a registry name and finds no credential in it (use type kubernetes.io/dockerconfigjson with the key .dockerconfigjson, or drop the wrapper)",
                     at: occurrence.keyOffset, .ignoredSilently, key: key)
             } else if !result.hasCredential && !result.pullFailure {
                 let detail = result.noCredentialDetail ?? "it has neither \"auth\" nor \"username\" and \"password\""
-                add(.noCredential, "the entry for \(shown(key)) has no credential: \(detail)", at: occurrence.keyOffset, .ignoredSilently, key: key)
+                add(
+                    .noCredential, "the entry for \(shown(key)) has no credential: \(detail)", at: occurrence.keyOffset, .ignoredSilently,
+                    key: key)
             }
-            keys.append(RegistryCredentialKey(rawKey: redactUserinfo(GoText.string(key)),
-                                              keyringKey: keyring.map { GoText.string($0) },
-                                              hasCredential: result.hasCredential,
-                                              byteOffset: occurrence.keyOffset))
+            keys.append(
+                RegistryCredentialKey(
+                    rawKey: redactUserinfo(GoText.string(key)),
+                    keyringKey: keyring.map { GoText.string($0) },
+                    hasCredential: result.hasCredential,
+                    byteOffset: occurrence.keyOffset))
         }
     }
 
@@ -416,7 +443,9 @@ private struct Analyzer {
         default:
             result.pullFailure = true
             if reportPullFailures {
-                add(.entryNotObject, "the entry for \(shown(key)) is \(describeKind(value.kind)), not an object", at: value.byteOffset, .pullFails, key: key)
+                add(
+                    .entryNotObject, "the entry for \(shown(key)) is \(describeKind(value.kind)), not an object", at: value.byteOffset,
+                    .pullFails, key: key)
             }
             return result
         }
@@ -464,7 +493,9 @@ private struct Analyzer {
                 result.pullFailure = true
                 if reportPullFailures {
                     let kind: DockerConfigProblem.Kind = field == "auth" ? .authNotString : .fieldNotString
-                    add(kind, "\"\(field)\" of \(shown(key)) is \(describeKind(v.kind)), not a string", at: v.byteOffset, .pullFails, key: key)
+                    add(
+                        kind, "\"\(field)\" of \(shown(key)) is \(describeKind(v.kind)), not a string", at: v.byteOffset, .pullFails,
+                        key: key)
                 }
             }
         }
@@ -475,14 +506,16 @@ private struct Analyzer {
                     result.pullFailure = true
                     if reportPullFailures {
                         let offset = sourceOffset(ofDecodedByte: error.byteOffset, inStringAt: authNode.byteOffset)
-                        add(.authInvalidBase64,
+                        add(
+                            .authInvalidBase64,
                             "\"auth\" of \(shown(key)) is not valid \(padded ? "padded" : "unpadded") base64: \(error.reasonText) at character \(error.byteOffset + 1) of the value (kubelet decodes a value ending in '=' as padded base64, any other as unpadded)",
                             at: offset, .pullFails, key: key)
                     }
                 case .missingColon:
                     result.pullFailure = true
                     if reportPullFailures {
-                        add(.authMissingColon, "\"auth\" of \(shown(key)) does not decode to user:password (there is no colon)",
+                        add(
+                            .authMissingColon, "\"auth\" of \(shown(key)) does not decode to user:password (there is no colon)",
                             at: authNode.byteOffset, .pullFails, key: key)
                     }
                 case .credential(let hasUser, let hasPassword):
@@ -519,7 +552,8 @@ private struct Analyzer {
                     if let value {
                         if value >= 0xD800 && value <= 0xDFFF {
                             if value < 0xDC00, i + 12 <= n, input[i + 6] == 0x5C, input[i + 7] == UInt8(ascii: "u"),
-                               let low = hexValue(input[(i + 8)..<(i + 12)]), low >= 0xDC00, low <= 0xDFFF {
+                                let low = hexValue(input[(i + 8)..<(i + 12)]), low >= 0xDC00, low <= 0xDFFF
+                            {
                                 step = 12
                                 size = 4
                             }

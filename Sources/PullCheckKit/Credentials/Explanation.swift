@@ -7,7 +7,6 @@ func quoteForMessage(_ s: String, limit: Int = 120) -> String {
     "\"" + displayText(s, limit: limit, escapeQuotes: true) + "\""
 }
 
-
 func countWord(_ n: Int) -> String {
     switch n {
     case 1: return "one"
@@ -72,7 +71,10 @@ private func explain(rawKey: String, image: ImageFacts) -> (score: Int, message:
         return (900 + distance, "\(shown) is not a valid registry URL (\(reason)), so kubelet ignores it")
     }
     guard let keyURL = Keyring.parseSchemeless(key) else {
-        return (800, "\(shown) is stored by kubelet as \(quoteForMessage(GoText.string(key))), which kubelet cannot parse again, so it never matches")
+        return (
+            800,
+            "\(shown) is stored by kubelet as \(quoteForMessage(GoText.string(key))), which kubelet cannot parse again, so it never matches"
+        )
     }
     let (keyLabels, keyPort) = Keyring.splitURL(keyURL)
     let keyHost = joinLabels(keyLabels)
@@ -83,14 +85,20 @@ private func explain(rawKey: String, image: ImageFacts) -> (score: Int, message:
     // Docker Hub spellings kubelet does not recognize.
     if image.isDockerHub {
         if key == Array("index.docker.io/v1".utf8) || key == Array("index.docker.io/v2".utf8) {
-            return (0, "\(shown) lacks the trailing slash: kubelet stores it as \(quoteForMessage(GoText.string(key))), which matches no Docker Hub image; write \"https://index.docker.io/v1/\"")
+            return (
+                0,
+                "\(shown) lacks the trailing slash: kubelet stores it as \(quoteForMessage(GoText.string(key))), which matches no Docker Hub image; write \"https://index.docker.io/v1/\""
+            )
         }
         let lowerHost = GoText.lowercasedASCII(keyHost)
         if dockerHubAliases.contains(lowerHost) {
             return (5, "\(shown) is not a name kubelet recognizes for Docker Hub; use \"https://index.docker.io/v1/\" or \"docker.io\"")
         }
         if lowerHost == Keyring.defaultRegistryHost && keyPort.isEmpty && !keyURL.path.isEmpty {
-            return (5, "\(shown) keeps a path after index.docker.io, but kubelet's Docker Hub fallback needs the key to be exactly \"https://index.docker.io/v1/\"")
+            return (
+                5,
+                "\(shown) keeps a path after index.docker.io, but kubelet's Docker Hub fallback needs the key to be exactly \"https://index.docker.io/v1/\""
+            )
         }
     }
 
@@ -104,7 +112,10 @@ private func explain(rawKey: String, image: ImageFacts) -> (score: Int, message:
 
     if hostMatches {
         if keyURL.path == Array("/v1".utf8) || keyURL.path == Array("/v2".utf8), keyPort == image.port, !pathIsPrefix {
-            return (1, "\(shown) lacks the trailing slash: kubelet keeps \(GoText.string(keyURL.path)) as a path prefix, which the image path \(pathDisplay) does not start with")
+            return (
+                1,
+                "\(shown) lacks the trailing slash: kubelet keeps \(GoText.string(keyURL.path)) as a path prefix, which the image path \(pathDisplay) does not start with"
+            )
         }
         if keyPort != image.port {
             let extra = pathIsPrefix ? 0 : 2
@@ -145,14 +156,20 @@ private func explain(rawKey: String, image: ImageFacts) -> (score: Int, message:
         let noun = abs(difference) == 1 ? "label" : "labels"
         let direction = difference > 0 ? "more" : "fewer"
         if keyHost.contains(UInt8(ascii: "*")) {
-            return (20, "\(quoteForMessage(GoText.string(keyHost))) matches one label per *, \(quoteForMessage(GoText.string(imageHost))) has \(amount) \(noun) \(direction) (* never spans a dot)")
+            return (
+                20,
+                "\(quoteForMessage(GoText.string(keyHost))) matches one label per *, \(quoteForMessage(GoText.string(imageHost))) has \(amount) \(noun) \(direction) (* never spans a dot)"
+            )
         }
         if difference > 0, Keyring.hasPrefix(Array(imageHost.reversed()), Array(([UInt8(ascii: ".")] + keyHost).reversed())) {
             return (25, "\(shown) does not cover subdomains; the image registry is \(quoteForMessage(image.registryDisplay))")
         }
     } else if hasGlobMeta(keyHost) {
         let distance = editDistance(GoText.lowercasedASCII(keyHost), GoText.lowercasedASCII(imageHost))
-        return (25 + distance, "\(quoteForMessage(GoText.string(keyHost))) does not match \(quoteForMessage(GoText.string(imageHost))) (each dot-separated label must match its pattern)")
+        return (
+            25 + distance,
+            "\(quoteForMessage(GoText.string(keyHost))) does not match \(quoteForMessage(GoText.string(imageHost))) (each dot-separated label must match its pattern)"
+        )
     }
     let distance = editDistance(GoText.lowercasedASCII(keyURL.host), GoText.lowercasedASCII(image.url.host))
     return (100 + distance, "\(shown) is a different registry than \(quoteForMessage(image.registryDisplay))")
@@ -167,8 +184,9 @@ public func nearestKeyExplanation(keys: [String], image normalizedRepository: St
     let imageBytes = Array(normalizedRepository.utf8)
     guard let url = Keyring.parseSchemeless(imageBytes) else { return nil }
     let (labels, port) = Keyring.splitURL(url)
-    let facts = ImageFacts(bytes: imageBytes, url: url, labels: labels, port: port,
-                           isDockerHub: Keyring.isDefaultRegistryMatch(imageBytes))
+    let facts = ImageFacts(
+        bytes: imageBytes, url: url, labels: labels, port: port,
+        isDockerHub: Keyring.isDefaultRegistryMatch(imageBytes))
     var best: (score: Int, message: String)? = nil
     for key in keys {
         let candidate = explain(rawKey: key, image: facts)

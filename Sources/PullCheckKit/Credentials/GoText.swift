@@ -88,7 +88,8 @@ enum GoText {
             i += step
         }
         guard let first = runes.firstIndex(where: { !$0.space }),
-              let last = runes.lastIndex(where: { !$0.space }) else {
+            let last = runes.lastIndex(where: { !$0.space })
+        else {
             return bytes[bytes.count..<bytes.count]
         }
         let start = runes[first].start

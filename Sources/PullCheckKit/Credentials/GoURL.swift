@@ -36,7 +36,9 @@ enum GoURLError: Error, Sendable, Equatable {
         case .invalidPort: return "its port is not numeric"
         case .missingClosingBracket: return "its IPv6 host lacks the closing ']'"
         case .invalidIPLiteral: return "the brackets of its host do not hold a valid IPv6 address"
-        case .bracketNotAtStart: return "its host contains '[' other than at the start of an IPv6 address; Go 1.25.8 and 1.26.1 and later reject that, so current kubelets ignore the key (older ones read it as a glob class)"
+        case .bracketNotAtStart:
+            return
+                "its host contains '[' other than at the start of an IPv6 address; Go 1.25.8 and 1.26.1 and later reject that, so current kubelets ignore the key (older ones read it as a glob class)"
         case .invalidUserinfo: return "its user information contains invalid characters"
         }
     }
@@ -67,10 +69,10 @@ enum GoURLParser {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A:
             return false
         case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
-             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
-             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"),
-             UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-             UInt8(ascii: "~"):
+            UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"),
+            UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: "~"):
             return false
         default:
             return true
@@ -138,9 +140,9 @@ enum GoURLParser {
             case 0x30...0x39, 0x41...0x5A, 0x61...0x7A:
                 return true
             case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "~"),
-                 UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
-                 UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
-                 UInt8(ascii: "="), UInt8(ascii: "%"), UInt8(ascii: "@"):
+                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+                UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                UInt8(ascii: "="), UInt8(ascii: "%"), UInt8(ascii: "@"):
                 return true
             default:
                 // Includes every non-ASCII byte: Go ranges over runes and rejects them.
@@ -337,7 +339,7 @@ enum GoNetIP {
     static func isBracketableIPv6(_ s: [UInt8]) -> Bool {
         for c in s {
             switch c {
-            case UInt8(ascii: "."): return false // parseIPv4: an error, or Is4 -> rejected either way
+            case UInt8(ascii: "."): return false  // parseIPv4: an error, or Is4 -> rejected either way
             case UInt8(ascii: ":"): return parseIPv6(s)
             case UInt8(ascii: "%"): return false
             default: continue
@@ -388,7 +390,7 @@ enum GoNetIP {
         var s = input[...]
         if let pct = input.firstIndex(of: UInt8(ascii: "%")) {
             s = input[..<pct]
-            if pct + 1 >= input.count { return false } // empty zone
+            if pct + 1 >= input.count { return false }  // empty zone
         }
         let end = s.endIndex
         var ellipsis = -1

@@ -112,7 +112,8 @@ final class JSONStorage: Sendable {
 /// A value in a parsed JSON document. The description never shows content.
 public struct JSONNode: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public enum Kind: UInt8, Sendable, Hashable {
-        case null = 0, bool, number, string, array, object
+        case null = 0
+        case bool, number, string, array, object
     }
 
     let storage: JSONStorage
@@ -355,11 +356,21 @@ private struct Parser {
                 case 0x22, 0x5C, 0x2F:
                     builder.pool.append(e)
                     i += 2
-                case UInt8(ascii: "b"): builder.pool.append(0x08); i += 2
-                case UInt8(ascii: "f"): builder.pool.append(0x0C); i += 2
-                case UInt8(ascii: "n"): builder.pool.append(0x0A); i += 2
-                case UInt8(ascii: "r"): builder.pool.append(0x0D); i += 2
-                case UInt8(ascii: "t"): builder.pool.append(0x09); i += 2
+                case UInt8(ascii: "b"):
+                    builder.pool.append(0x08)
+                    i += 2
+                case UInt8(ascii: "f"):
+                    builder.pool.append(0x0C)
+                    i += 2
+                case UInt8(ascii: "n"):
+                    builder.pool.append(0x0A)
+                    i += 2
+                case UInt8(ascii: "r"):
+                    builder.pool.append(0x0D)
+                    i += 2
+                case UInt8(ascii: "t"):
+                    builder.pool.append(0x09)
+                    i += 2
                 case UInt8(ascii: "u"):
                     var value: UInt32 = 0
                     for k in 0..<4 {
@@ -536,9 +547,16 @@ private struct Parser {
                     let kind: JSONNode.Kind
                     var truth = 0
                     switch c {
-                    case UInt8(ascii: "t"): word = Array("true".utf8); kind = .bool; truth = 1
-                    case UInt8(ascii: "f"): word = Array("false".utf8); kind = .bool
-                    default: word = Array("null".utf8); kind = .null
+                    case UInt8(ascii: "t"):
+                        word = Array("true".utf8)
+                        kind = .bool
+                        truth = 1
+                    case UInt8(ascii: "f"):
+                        word = Array("false".utf8)
+                        kind = .bool
+                    default:
+                        word = Array("null".utf8)
+                        kind = .null
                     }
                     for k in 1..<word.count {
                         let at = pos + k
@@ -568,7 +586,8 @@ private struct Parser {
                 skipWS()
                 if pos < n {
                     let c = input[pos]
-                    let reason: JSONSyntaxError.Reason = (c == UInt8(ascii: "/") || c == UInt8(ascii: "#")) ? .commentNotAllowed : .dataAfterTopLevelValue
+                    let reason: JSONSyntaxError.Reason =
+                        (c == UInt8(ascii: "/") || c == UInt8(ascii: "#")) ? .commentNotAllowed : .dataAfterTopLevelValue
                     return fail(pos, reason)
                 }
                 return .success(root)

@@ -199,7 +199,8 @@ public func redactUserinfo(_ rawKey: String) -> String {
         i += 1
     }
     guard authorityStart <= authorityEnd,
-          let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) else {
+        let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@"))
+    else {
         return rawKey
     }
     let redacted = Array(bytes[0..<authorityStart]) + Array("<redacted>".utf8) + Array(bytes[at...])

@@ -96,7 +96,8 @@ public enum RuleDocumentation {
         var out = "| Rule | Severity | Default | Summary |\n| --- | --- | --- | --- |\n"
         for description in RuleRegistry.descriptions {
             let enabled = description.isInputError ? "always" : (description.enabledByDefault ? "on" : "off")
-            out += "| [`\(description.id)`](rules/\(description.id).md) | \(description.severity.rawValue) | \(enabled) | \(description.summary) |\n"
+            out +=
+                "| [`\(description.id)`](rules/\(description.id).md) | \(description.severity.rawValue) | \(enabled) | \(description.summary) |\n"
         }
         return out
     }

@@ -217,7 +217,8 @@ struct ImageReferenceParser {
         if Self.isSpace(bytes[n - 1]) {
             var start = n - 1
             while start > 0 && Self.isSpace(bytes[start - 1]) { start -= 1 }
-            return error(.invalidFormat, "image reference has trailing white space (\(describeCharacter(at: start)))", at: start, length: n - start)
+            return error(
+                .invalidFormat, "image reference has trailing white space (\(describeCharacter(at: start)))", at: start, length: n - start)
         }
         if let scheme = schemeError() { return .failure(scheme) }
         if n == 64 && bytes.allSatisfy(Self.isLowerHex) {
@@ -233,7 +234,8 @@ struct ImageReferenceParser {
         var position = 0
         if let slash = bytes.firstIndex(of: 0x2F) {
             let first = bytes[0..<slash]
-            let looksLikeDomain = first.contains(0x2E) || first.contains(0x3A) || first.elementsEqual("localhost".utf8)
+            let looksLikeDomain =
+                first.contains(0x2E) || first.contains(0x3A) || first.elementsEqual("localhost".utf8)
                 || first.contains(where: Self.isUpper)
             if looksLikeDomain {
                 domainRange = 0..<slash
@@ -413,7 +415,8 @@ struct ImageReferenceParser {
                 let labelStart = position
                 guard position < end, Self.isAlnum(bytes[position]) else {
                     if position < end, bytes[position] != 0x2E, bytes[position] != 0x3A {
-                        return failure(.invalidFormat, "invalid character \(describeCharacter(at: position)) in registry host", at: position)
+                        return failure(
+                            .invalidFormat, "invalid character \(describeCharacter(at: position)) in registry host", at: position)
                     }
                     return failure(.invalidFormat, "registry host has an empty label", at: position)
                 }
@@ -494,7 +497,8 @@ struct ImageReferenceParser {
         }
         if c == 0x2E || c == 0x5F || c == 0x2D {
             return error(
-                .invalidFormat, "repository name component must start with a lowercase letter or digit, not \(describeCharacter(at: position))",
+                .invalidFormat,
+                "repository name component must start with a lowercase letter or digit, not \(describeCharacter(at: position))",
                 at: position)
         }
         return error(.invalidFormat, "invalid character \(describeCharacter(at: position)) in repository name", at: position)
@@ -509,7 +513,8 @@ struct ImageReferenceParser {
             var end = next
             while end < n && bytes[end] == 0x5F { end += 1 }
             return error(
-                .invalidFormat, "\"\(slice(separator.lowerBound..<end))\" is not a valid separator in a repository name (use \".\", \"_\", \"__\" or dashes)",
+                .invalidFormat,
+                "\"\(slice(separator.lowerBound..<end))\" is not a valid separator in a repository name (use \".\", \"_\", \"__\" or dashes)",
                 at: separator.lowerBound, length: end - separator.lowerBound)
         }
         if next >= n || bytes[next] == 0x2F || bytes[next] == 0x3A || bytes[next] == 0x40 {
@@ -519,7 +524,8 @@ struct ImageReferenceParser {
         }
         if bytes[next] == 0x2E || bytes[next] == 0x5F || bytes[next] == 0x2D {
             return error(
-                .invalidFormat, "\"\(text)\(Character(Unicode.Scalar(bytes[next])))\" is not a valid separator in a repository name (use \".\", \"_\", \"__\" or dashes)",
+                .invalidFormat,
+                "\"\(text)\(Character(Unicode.Scalar(bytes[next])))\" is not a valid separator in a repository name (use \".\", \"_\", \"__\" or dashes)",
                 at: separator.lowerBound, length: separator.count + 1)
         }
         return error(.invalidFormat, "invalid character \(describeCharacter(at: next)) in repository name", at: next)
@@ -602,7 +608,8 @@ struct ImageReferenceParser {
             }
             if end > dollar + 1 {
                 return failure(
-                    .invalidFormat, "\"\(slice(dollar..<end))\" looks like an unexpanded placeholder; substitute it before applying the manifest",
+                    .invalidFormat,
+                    "\"\(slice(dollar..<end))\" looks like an unexpanded placeholder; substitute it before applying the manifest",
                     at: dollar, length: end - dollar)
             }
         }

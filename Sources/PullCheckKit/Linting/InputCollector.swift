@@ -54,7 +54,9 @@ struct InputCollector {
         var ignores = respectIgnoreFiles ? initialIgnores(for: root) : IgnoreRules()
         var charts = ChartCache()
         var seen = Set<[UInt8]>()
-        walk(Array(root.utf8), status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected, projectOnly: true)
+        walk(
+            Array(root.utf8), status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected,
+            projectOnly: true)
         return collected.inputs.map(\.displayName)
     }
 
@@ -96,7 +98,9 @@ struct InputCollector {
                     var visited: [(UInt64, UInt64)] = []
                     var ignores = respectIgnoreFiles ? initialIgnores(for: absolute(path)) : IgnoreRules()
                     collected.walkedRoots.append(absolute(path))
-                    walk(Array(path.utf8), status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen, into: &collected)
+                    walk(
+                        Array(path.utf8), status: status, visited: &visited, ignores: &ignores, charts: &charts, seen: &seen,
+                        into: &collected)
                 } else {
                     let location = absolute(path)
                     if forceExclude, exclude.isIgnored(location, isDirectory: false) {
@@ -125,10 +129,11 @@ struct InputCollector {
         if projectContext, let root = projectRoot, collected.namesFiles,
             !collected.walkedRoots.contains(where: { ProjectPath.relative(root, to: $0) != nil })
         {
-            let named = Set(collected.inputs.compactMap { input -> String? in
-                if case .file(let path) = input.content { return absolute(path) }
-                return input.displayName == "<stdin>" ? nil : absolute(input.displayName)
-            })
+            let named = Set(
+                collected.inputs.compactMap { input -> String? in
+                    if case .file(let path) = input.content { return absolute(path) }
+                    return input.displayName == "<stdin>" ? nil : absolute(input.displayName)
+                })
             collected.context = projectFiles(under: root).filter { !named.contains($0) }.map { path in
                 var input = LintInput.file(path)
                 input.discovered = true
@@ -267,7 +272,11 @@ struct ChartCache {
     private var charts: [String: HelmChart] = [:]
     private var isChart: [String: Bool] = [:]
 
-    enum Place { case template, values(HelmChart), other }
+    enum Place {
+        case template
+        case values(HelmChart)
+        case other
+    }
 
     mutating func chart(at root: String) -> HelmChart {
         if let chart = charts[root] { return chart }

@@ -128,7 +128,8 @@ public final class StreamedInput: @unchecked Sendable {
             }
         } else {
             guard memory.count + n <= memoryLimit else {
-                spoolError = "standard input is longer than \(memoryLimit >> 20) MiB and no temporary file could be made to hold it (set TMPDIR)"
+                spoolError =
+                    "standard input is longer than \(memoryLimit >> 20) MiB and no temporary file could be made to hold it (set TMPDIR)"
                 return .failure(.tooLarge)
             }
             memory.append(contentsOf: UnsafeBufferPointer(start: buffer, count: n))

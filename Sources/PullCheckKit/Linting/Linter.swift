@@ -211,7 +211,8 @@ public struct Linter: Sendable {
         case .manifest, .kustomizePatch:
             break
         }
-        guard let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects, customResources: configuration.customResources)
+        guard
+            let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects, customResources: configuration.customResources)
         else {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
                 reportLoader(
@@ -263,7 +264,9 @@ public struct Linter: Sendable {
         {
             result.facts.admissionPolicies.append(policy)
         }
-        if let account = object.serviceAccount, var fact = ServiceAccountFact(file: file, input: result.input, object: object, account: account) {
+        if let account = object.serviceAccount,
+            var fact = ServiceAccountFact(file: file, input: result.input, object: object, account: account)
+        {
             fact.unit = input.unit
             result.facts.serviceAccounts.append(fact)
         }
@@ -271,7 +274,9 @@ public struct Linter: Sendable {
 
     /// "it has no kind", "its apiVersion is empty", ...
     static func missingIdentity(_ document: YAMLDocument, _ root: NodeID) -> String {
-        guard document.kind(root) == .mapping else { return "it is a \(document.kind(root) == .sequence ? "list" : "single value"), not a mapping" }
+        guard document.kind(root) == .mapping else {
+            return "it is a \(document.kind(root) == .sequence ? "list" : "single value"), not a mapping"
+        }
         var problems: [String] = []
         for (key, name) in [("apiVersion", "apiVersion"), ("kind", "kind")] as [(StaticString, String)] {
             guard let value = document.value(key, in: root) else {
@@ -298,7 +303,8 @@ public struct Linter: Sendable {
             result.diagnostics.append(
                 Diagnostic(
                     ruleID: description.id, severity: configuration.severity(description),
-                    message: "duplicate key \"\(key)\": it is already defined at line \(first.line), column \(first.column); kubectl rejects the file and other tools keep only one of the values",
+                    message:
+                        "duplicate key \"\(key)\": it is already defined at line \(first.line), column \(first.column); kubectl rejects the file and other tools keep only one of the values",
                     file: file, span: span, object: owner?.reference, container: nil, image: nil,
                     objectOrdinal: owner?.ordinal))
         }
@@ -339,11 +345,13 @@ public struct Linter: Sendable {
                     result.notes.append(
                         InputNote(
                             file: file,
-                            reason: "a template: its {{ ... }} markers at line \(marker.line) break the YAML structure; lint its rendered output"))
+                            reason:
+                                "a template: its {{ ... }} markers at line \(marker.line) break the YAML structure; lint its rendered output"
+                        ))
                 } else {
                     reportLoader(
-                    UnrenderedTemplateRule.self,
-                    "this document is a template, not YAML: its {{ ... }} markers break the YAML structure\(at); render it and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
+                        UnrenderedTemplateRule.self,
+                        "this document is a template, not YAML: its {{ ... }} markers break the YAML structure\(at); render it and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
                         at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
                 }
             } else if let position {
@@ -477,7 +485,8 @@ public struct Linter: Sendable {
             if suppression.ruleIDs.isEmpty {
                 message = "pullcheck:ignore names no rule; write `# pullcheck:ignore <rule-id> -- <reason>`"
             } else if !unknown.isEmpty {
-                message = "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
+                message =
+                    "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
             } else {
                 let enabled = suppression.ruleIDs.filter { id in
                     RuleRegistry.description(of: id).map { configuration.isEnabled($0) } ?? false

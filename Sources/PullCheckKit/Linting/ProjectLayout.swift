@@ -123,7 +123,9 @@ enum ProjectLayout {
             while let current = stack.popLast() {
                 guard visited.insert(current).inserted, let included = kustomizations[current] else { continue }
                 for resource in included.resources + included.patches {
-                    if let nested = Kustomization.fileNames.lazy.map({ ProjectPath.join(resource, $0) }).first(where: { kustomizations[$0] != nil }) {
+                    if let nested = Kustomization.fileNames.lazy.map({ ProjectPath.join(resource, $0) }).first(where: {
+                        kustomizations[$0] != nil
+                    }) {
                         stack.append(nested)
                         continue
                     }

@@ -71,7 +71,8 @@ public struct RunFacts: Sendable {
             guard let reference = container.validReference, let image = container.image else { continue }
             // Private or unknown (the project's evidence decides at the end of the run).
             let visibility = configuration.registries.visibility(of: reference).visibility
-            let isPrivate = (visibility == .private || visibility == .unknown)
+            let isPrivate =
+                (visibility == .private || visibility == .unknown)
                 // A misspelt host fails before credentials matter; registry-typo reports it.
                 && KnownRegistries.typoExplanation(for: reference, configuration: configuration) == nil
             let isDockerHub = reference.isDockerHub
@@ -506,7 +507,8 @@ extension RunFacts {
             for reference in pullSecrets(of: pod) {
                 body(
                     PullSecretReference(
-                        reference: reference, namespace: pod.namespace, unit: pod.unit, file: pod.file, input: pod.input, object: pod.object,
+                        reference: reference, namespace: pod.namespace, unit: pod.unit, file: pod.file, input: pod.input,
+                        object: pod.object,
                         objectOrdinal: Int(pod.objectOrdinal)))
             }
         }

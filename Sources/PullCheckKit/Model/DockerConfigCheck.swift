@@ -28,7 +28,8 @@ struct DockerConfigCheck {
         guard let entry = fromStringData ?? fromData else {
             problems.append(
                 DockerConfigFinding(
-                    message: "Secret of type \(type) has no \(keyText) key in data or stringData; the API server rejects it, and pods naming it get no credentials",
+                    message:
+                        "Secret of type \(type) has no \(keyText) key in data or stringData; the API server rejects it, and pods naming it get no credentials",
                     span: typeSpan ?? anchor))
             credentials = SecretCredentials(isUsable: false, registryKeys: [])
             return
@@ -53,7 +54,8 @@ struct DockerConfigCheck {
             if decoded > Self.maxSecretDataBytes {
                 problems.append(
                     DockerConfigFinding(
-                        message: "\(section)[\(keyText)] is \(length) bytes long, more than a Secret can hold (1 MiB of data); the API server rejects the Secret, so pods that name it get no credentials",
+                        message:
+                            "\(section)[\(keyText)] is \(length) bytes long, more than a Secret can hold (1 MiB of data); the API server rejects the Secret, so pods that name it get no credentials",
                         span: field.span))
                 credentials = SecretCredentials(isUsable: false, registryKeys: [])
             }
@@ -71,7 +73,8 @@ struct DockerConfigCheck {
                 let offset = SourceLines.characterCount(field.value.utf8, upTo: error.byteOffset)
                 problems.append(
                     DockerConfigFinding(
-                        message: "data[\(keyText)] is not valid base64 (\(error.reasonText) at character \(offset + 1) of the value); the API server rejects the Secret, so every pod that names it gets no credentials",
+                        message:
+                            "data[\(keyText)] is not valid base64 (\(error.reasonText) at character \(offset + 1) of the value); the API server rejects the Secret, so every pod that names it gets no credentials",
                         span: field.span(ofCharacters: offset..<(offset + 1))))
                 credentials = SecretCredentials(isUsable: false, registryKeys: [])
                 return

@@ -107,7 +107,9 @@ extension YAMLDocument {
             if kind(item) == .mapping, let entry = entry("name", in: item) {
                 let field = ScalarField(document: self, key: entry.key, value: entry.value)
                 if let placeholder = field.placeholder {
-                    let span = field.isCollection ? field.span : field.span(ofCharacters: placeholder.offset..<(placeholder.offset + placeholder.length))
+                    let span =
+                        field.isCollection
+                        ? field.span : field.span(ofCharacters: placeholder.offset..<(placeholder.offset + placeholder.length))
                     return NameReference(
                         name: nil, span: span, placeholder: placeholder, placeholderText: field.isCollection ? "{{ ... }}" : field.value)
                 }

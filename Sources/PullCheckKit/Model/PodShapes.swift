@@ -117,8 +117,10 @@ public enum PodShapes {
         // Kubeflow training jobs.
         shape(
             ["PyTorchJob", "TFJob", "MPIJob", "XGBoostJob", "PaddleJob", "JAXJob"], "kubeflow.org/*",
-            podSpecs: ["pytorchReplicaSpecs", "tfReplicaSpecs", "mpiReplicaSpecs", "xgbReplicaSpecs", "paddleReplicaSpecs", "jaxReplicaSpecs"]
-                .map { "spec.\($0).*.template.spec" }),
+            podSpecs: [
+                "pytorchReplicaSpecs", "tfReplicaSpecs", "mpiReplicaSpecs", "xgbReplicaSpecs", "paddleReplicaSpecs", "jaxReplicaSpecs",
+            ]
+            .map { "spec.\($0).*.template.spec" }),
         // Ray.
         shape(
             ["RayCluster"], "ray.io/*", podSpecs: ["spec.headGroupSpec.template.spec", "spec.workerGroupSpecs[].template.spec"]),
@@ -138,7 +140,10 @@ public enum PodShapes {
         // Strimzi.
         shape(
             ["Kafka"], "kafka.strimzi.io/*",
-            images: ["spec.kafka.image", "spec.zookeeper.image", "spec.entityOperator.topicOperator.image", "spec.entityOperator.userOperator.image"]),
+            images: [
+                "spec.kafka.image", "spec.zookeeper.image", "spec.entityOperator.topicOperator.image",
+                "spec.entityOperator.userOperator.image",
+            ]),
     ]
 
     /// The shape for an object: the configuration's first, then the built-in ones.

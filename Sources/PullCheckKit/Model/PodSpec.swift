@@ -19,7 +19,8 @@ public struct PodSpec: Sendable {
         for kind in Container.Kind.allCases where kind != .other {
             guard let list = document.value(kind.fieldName, in: spec), document.kind(list) == .sequence else { continue }
             for (index, item) in document.items(list).enumerated() {
-                containers.append(Container(document: document, node: item, kind: kind, index: index, injection: injection, partial: partial))
+                containers.append(
+                    Container(document: document, node: item, kind: kind, index: index, injection: injection, partial: partial))
             }
         }
         self.containers = containers
@@ -130,7 +131,8 @@ public struct Container: Sendable {
         (reference, imageFilledBy) = Self.parse(field, injection: nil)
     }
 
-    private static func parse(_ image: ScalarField?, injection: IstioInjection?) -> (Result<ImageReference, ImageReferenceError>?, String?) {
+    private static func parse(_ image: ScalarField?, injection: IstioInjection?) -> (Result<ImageReference, ImageReferenceError>?, String?)
+    {
         guard let image, !image.isCollection, !image.isEmptyOrNull, image.nonStringType == nil else { return (nil, nil) }
         if image.value == "auto", let injection, let reason = injection.reason { return (nil, reason) }
         return (ImageReference.parse(image.value), nil)
@@ -139,7 +141,9 @@ public struct Container: Sendable {
     /// `container "web"`, `init container "migrate"`, or `container #2` when unnamed; for custom
     /// resources the path (`container "main" (spec.templates[0].container)`, `image spec.image`).
     public var displayName: String {
-        if kind == .other, name == nil, let path { return path.hasSuffix("image") || path.hasSuffix("imageName") ? "image \(path)" : "container \(path)" }
+        if kind == .other, name == nil, let path {
+            return path.hasSuffix("image") || path.hasSuffix("imageName") ? "image \(path)" : "container \(path)"
+        }
         let base = name.map { "\(kind.displayName) \"\($0)\"" } ?? "\(kind.displayName) #\(index + 1)"
         if let path { return base + " (\(path))" }
         return base

@@ -1,11 +1,11 @@
 // The thin layer over the C library that replaces Foundation: pullcheck's CLI must start in a
 // millisecond, and loading Foundation alone costs several (see bench/README.md).
 #if canImport(Glibc)
-internal import Glibc
+    internal import Glibc
 #elseif canImport(Musl)
-internal import Musl
+    internal import Musl
 #elseif canImport(Darwin)
-internal import Darwin
+    internal import Darwin
 #endif
 
 /// An operating-system error: the `errno` of a failed call.
@@ -27,7 +27,10 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// What `stat(2)` says about a path, reduced to what pullcheck needs.
 struct FileStatus: Sendable {
-    enum FileType: Sendable { case regular, directory, other(String) }
+    enum FileType: Sendable {
+        case regular, directory
+        case other(String)
+    }
 
     let type: FileType
     let device: UInt64
@@ -158,7 +161,8 @@ enum FileSystem {
     /// or `/tmp`.
     static func anonymousTemporaryFile() -> Int32? {
         let directory = ProcessEnvironment.variable("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+        var template =
+            Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
             + Array("pullcheck-stdin-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -312,7 +316,8 @@ enum PathAccess {
         }
         guard let slash = path.lastIndex(of: 0x2F) else { return .failure(SystemError(code: ENAMETOOLONG)) }
         let name = Array(path[(slash + 1)...])
-        var directory: Int32 = path.first == 0x2F ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var directory: Int32 =
+            path.first == 0x2F ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { return .failure(.current) }
         var segment: [UInt8] = []
         func step() -> SystemError? {
@@ -438,11 +443,11 @@ public enum StandardStream: Int32, Sendable {
 @inline(__always)
 func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.write(fd, buffer, count)
+        return Glibc.write(fd, buffer, count)
     #elseif canImport(Musl)
-    return Musl.write(fd, buffer, count)
+        return Musl.write(fd, buffer, count)
     #else
-    return Darwin.write(fd, buffer, count)
+        return Darwin.write(fd, buffer, count)
     #endif
 }
 

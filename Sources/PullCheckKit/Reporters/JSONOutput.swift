@@ -122,7 +122,8 @@ public indirect enum JSONValue: Sendable, Hashable {
                     index += 2
                     runStart = index
                     continue
-                case 0xE2 where index + 2 < bytes.count
+                case 0xE2
+                where index + 2 < bytes.count
                     && ((bytes[index + 1] == 0x80 && (0xA8...0xAE).contains(bytes[index + 2]))
                         || (bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]))):
                     // U+2028 and U+2029 are valid JSON but break JavaScript that embeds it; the

@@ -110,11 +110,14 @@ struct JSONReporter: Reporter {
         var members: [(String, JSONValue)] = [
             ("version", .int(output.version)),
             ("findings", .array(findings)),
-            ("summary", .object([
-                ("files", .int(summary.files)), ("documents", .int(summary.documents)), ("objects", .int(summary.objects)),
-                ("findings", .int(summary.findings)), ("errors", .int(summary.errors)), ("warnings", .int(summary.warnings)),
-                ("infos", .int(summary.infos)),
-            ])),
+            (
+                "summary",
+                .object([
+                    ("files", .int(summary.files)), ("documents", .int(summary.documents)), ("objects", .int(summary.objects)),
+                    ("findings", .int(summary.findings)), ("errors", .int(summary.errors)), ("warnings", .int(summary.warnings)),
+                    ("infos", .int(summary.infos)),
+                ])
+            ),
         ]
         if let statistics = output.statistics {
             members.append(("statistics", .object(statistics.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })))

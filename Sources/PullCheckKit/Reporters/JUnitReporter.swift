@@ -70,12 +70,14 @@ struct JUnitReporter: Reporter {
                 names[key] = seen
                 if seen > 1 { name += " (\(seen))" }
                 let message = displayText(diagnostic.message)
-                let line = Self.escape("\(shown):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(message) [\(diagnostic.ruleID)]")
+                let line = Self.escape(
+                    "\(shown):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(message) [\(diagnostic.ruleID)]")
                 cases += "    <testcase classname=\"pullcheck.\(Self.escape(diagnostic.ruleID))\" name=\"\(Self.escape(name))\""
                 cases += " file=\"\(path)\" line=\"\(start.line)\">\n"
                 if failLevel.fails(on: diagnostic.severity) {
                     failed += 1
-                    cases += "      <failure type=\"\(diagnostic.severity.rawValue)\" message=\"\(Self.escape(message))\">\(line)</failure>\n"
+                    cases +=
+                        "      <failure type=\"\(diagnostic.severity.rawValue)\" message=\"\(Self.escape(message))\">\(line)</failure>\n"
                 } else {
                     cases += "      <system-out>\(line)</system-out>\n"
                 }

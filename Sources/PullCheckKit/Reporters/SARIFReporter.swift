@@ -279,7 +279,9 @@ func validatedRulesBaseURL(_ value: String) throws(UsageError) -> String {
     guard scheme > 0, url.count > scheme,
         !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) })
     else {
-        throw UsageError("--rules-base-url must be an absolute http(s) URL without spaces, such as https://github.com/you/pullcheck/blob/main/rules (not \"\(displayText(value))\")")
+        throw UsageError(
+            "--rules-base-url must be an absolute http(s) URL without spaces, such as https://github.com/you/pullcheck/blob/main/rules (not \"\(displayText(value))\")"
+        )
     }
     return url
 }

@@ -44,7 +44,8 @@ struct TextReporter: Reporter {
             }
             if report.contextFileCount > 0 {
                 if !out.isEmpty { out += "\n" }
-                out += "Project context: \(plural(report.contextFileCount, "other file")) of the project, \(report.contextFilesRead) read for Secrets, ServiceAccounts and pull secrets\n"
+                out +=
+                    "Project context: \(plural(report.contextFileCount, "other file")) of the project, \(report.contextFilesRead) read for Secrets, ServiceAccounts and pull secrets\n"
             }
             if !report.notes.isEmpty {
                 if !out.isEmpty { out += "\n" }
@@ -71,7 +72,8 @@ struct TextReporter: Reporter {
         if lower.contains("sha256:") || lower.contains("sha384:") || lower.contains("sha512:") { return false }
         var run = 0
         for scalar in text.unicodeScalars {
-            let base64 = ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+            let base64 =
+                ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
                 || scalar == "+" || scalar == "/" || scalar == "=" || scalar == "-" || scalar == "_"
             run = base64 ? run + 1 : 0
             if run >= 24 { return true }

@@ -209,7 +209,9 @@ final class ChunkStream {
                 // UTF-16 (rare): read it whole and serve it as UTF-8, as libyaml sees it.
                 var all = [UInt8](repeating: 0, count: streamed.spooledBytes)
                 let got = all.withUnsafeMutableBytes { raw -> Int in
-                    guard let base = raw.baseAddress, case .success(let n) = streamed.readCopy(into: base, count: raw.count, at: 0) else { return 0 }
+                    guard let base = raw.baseAddress, case .success(let n) = streamed.readCopy(into: base, count: raw.count, at: 0) else {
+                        return 0
+                    }
                     return n
                 }
                 memory = Self.transcodingUTF16(Array(all[0..<got])) ?? []
@@ -256,7 +258,8 @@ final class ChunkStream {
         units.reserveCapacity(bytes.count / 2)
         var index = 2
         while index + 1 < bytes.count {
-            units.append(little ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]))
+            units.append(
+                little ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]))
             index += 2
         }
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]

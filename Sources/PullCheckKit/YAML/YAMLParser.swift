@@ -155,8 +155,9 @@ final class ByteSource {
         if bytesRead == n, n >= 2 {
             // The first chunk: a UTF-16 file hides its ASCII from the byte scans below, so assume
             // it may hold anything; libyaml decodes it. UTF-32 is named in the error.
-            if n >= 4 && ((base[0] == 0 && base[1] == 0 && base[2] == 0xFE && base[3] == 0xFF)
-                || (base[0] == 0xFF && base[1] == 0xFE && base[2] == 0 && base[3] == 0))
+            if n >= 4
+                && ((base[0] == 0 && base[1] == 0 && base[2] == 0xFE && base[3] == 0xFF)
+                    || (base[0] == 0xFF && base[1] == 0xFE && base[2] == 0 && base[3] == 0))
             {
                 isUTF32 = true
             } else if (base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF) {
@@ -333,7 +334,8 @@ enum YAMLParser {
         if source.isUTF32 {
             return YAMLStreamError(
                 kind: .reader,
-                message: "the file is UTF-32 (it starts with a UTF-32 byte-order mark); YAML tools read UTF-8 or UTF-16: convert it with `iconv -f UTF-32 -t UTF-8`",
+                message:
+                    "the file is UTF-32 (it starts with a UTF-32 byte-order mark); YAML tools read UTF-8 or UTF-16: convert it with `iconv -f UTF-32 -t UTF-8`",
                 position: .start)
         }
         switch parser.error {
@@ -342,7 +344,8 @@ enum YAMLParser {
             if parser.problem_value >= 0 && problem.hasPrefix("invalid") {
                 message += " (byte 0x" + hexByte(UInt8(truncatingIfNeeded: parser.problem_value)) + ")"
             } else if problem.hasPrefix("control characters") {
-                message += " (byte 0x" + hexByte(UInt8(truncatingIfNeeded: parser.problem_value))
+                message +=
+                    " (byte 0x" + hexByte(UInt8(truncatingIfNeeded: parser.problem_value))
                     + "); is this a binary or UTF-32 file?"
             }
             return YAMLStreamError(kind: .reader, message: message, byteOffset: parser.problem_offset)

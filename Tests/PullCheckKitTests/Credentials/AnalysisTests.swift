@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PullCheckKit
 
 /// Standard base64 (padded) without Foundation.
@@ -48,8 +49,10 @@ struct ProblemCase: Sendable, CustomTestStringConvertible {
     let plus: Int
     let messageContains: String
 
-    init(_ name: String, _ json: String, _ format: DockerSecretFormat = .dockerConfigJSON,
-         kind: DockerConfigProblem.Kind, effect: KubeletEffect, at marker: String?, plus: Int = 0, says: String) {
+    init(
+        _ name: String, _ json: String, _ format: DockerSecretFormat = .dockerConfigJSON,
+        kind: DockerConfigProblem.Kind, effect: KubeletEffect, at marker: String?, plus: Int = 0, says: String
+    ) {
         self.name = name
         self.json = json
         self.format = format
@@ -64,79 +67,114 @@ struct ProblemCase: Sendable, CustomTestStringConvertible {
 }
 
 let problemCases: [ProblemCase] = [
-    ProblemCase("trailing comma", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"},}}"#,
-                kind: .invalidJSON, effect: .rejectedByAPIServer, at: ",}", plus: 1, says: "not valid JSON: trailing comma is not allowed"),
-    ProblemCase("single quotes", "{'auths': {}}",
-                kind: .invalidJSON, effect: .rejectedByAPIServer, at: "'", says: "single-quoted"),
+    ProblemCase(
+        "trailing comma", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"},}}"#,
+        kind: .invalidJSON, effect: .rejectedByAPIServer, at: ",}", plus: 1, says: "not valid JSON: trailing comma is not allowed"),
+    ProblemCase(
+        "single quotes", "{'auths': {}}",
+        kind: .invalidJSON, effect: .rejectedByAPIServer, at: "'", says: "single-quoted"),
     ProblemCase("empty", "", kind: .invalidJSON, effect: .rejectedByAPIServer, at: nil, says: "empty"),
-    ProblemCase("huge number", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "x": 1e999}"#,
-                kind: .numberOutOfRange, effect: .rejectedByAPIServer, at: "1e999", says: "too large"),
+    ProblemCase(
+        "huge number", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "x": 1e999}"#,
+        kind: .numberOutOfRange, effect: .rejectedByAPIServer, at: "1e999", says: "too large"),
     ProblemCase("top-level null", "null", kind: .topLevelNull, effect: .ignoredSilently, at: "null", says: "null"),
-    ProblemCase("top-level array", #"["auths"]"#, kind: .topLevelNotObject, effect: .rejectedByAPIServer, at: "[", says: "an array, not a JSON object"),
+    ProblemCase(
+        "top-level array", #"["auths"]"#, kind: .topLevelNotObject, effect: .rejectedByAPIServer, at: "[",
+        says: "an array, not a JSON object"),
     ProblemCase("top-level string", #" "x""#, kind: .topLevelNotObject, effect: .rejectedByAPIServer, at: "\"", says: "a string"),
-    ProblemCase("legacy layout in .dockerconfigjson", #"{"r.example.com": {"auth": "\#(okAuth)"}}"#,
-                kind: .missingAuths, effect: .ignoredSilently, at: "{", says: "wrap the registry entries in {\"auths\": ...}"),
-    ProblemCase("credsStore only", #"{"credsStore": "desktop"}"#,
-                kind: .missingAuths, effect: .ignoredSilently, at: "{", says: "credsStore"),
-    ProblemCase("auths is an array", #"{"auths": ["r.example.com"]}"#,
-                kind: .authsNotObject, effect: .pullFails, at: "[", says: "\"auths\" is an array, not an object"),
-    ProblemCase("auths is a string", #"{"auths": "x"}"#,
-                kind: .authsNotObject, effect: .pullFails, at: "\"x\"", says: "a string"),
+    ProblemCase(
+        "legacy layout in .dockerconfigjson", #"{"r.example.com": {"auth": "\#(okAuth)"}}"#,
+        kind: .missingAuths, effect: .ignoredSilently, at: "{", says: "wrap the registry entries in {\"auths\": ...}"),
+    ProblemCase(
+        "credsStore only", #"{"credsStore": "desktop"}"#,
+        kind: .missingAuths, effect: .ignoredSilently, at: "{", says: "credsStore"),
+    ProblemCase(
+        "auths is an array", #"{"auths": ["r.example.com"]}"#,
+        kind: .authsNotObject, effect: .pullFails, at: "[", says: "\"auths\" is an array, not an object"),
+    ProblemCase(
+        "auths is a string", #"{"auths": "x"}"#,
+        kind: .authsNotObject, effect: .pullFails, at: "\"x\"", says: "a string"),
     ProblemCase("auths empty", #"{"auths": {}}"#, kind: .noEntries, effect: .ignoredSilently, at: "{}", says: "\"auths\" is empty"),
     ProblemCase("auths null", #"{"auths": null}"#, kind: .noEntries, effect: .ignoredSilently, at: "null", says: "\"auths\" is null"),
-    ProblemCase("auths nulled by a later duplicate", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "Auths": null}"#,
-                kind: .noEntries, effect: .ignoredSilently, at: "null", says: "\"auths\" is null"),
+    ProblemCase(
+        "auths nulled by a later duplicate", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "Auths": null}"#,
+        kind: .noEntries, effect: .ignoredSilently, at: "null", says: "\"auths\" is null"),
     ProblemCase("empty .dockercfg", "{}", .dockerCfg, kind: .noEntries, effect: .ignoredSilently, at: "{", says: "no registry entries"),
-    ProblemCase("HttpHeaders value not a string", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "HttpHeaders": {"X-A": 5}}"#,
-                kind: .httpHeadersInvalid, effect: .pullFails, at: "5}", says: "not a string"),
-    ProblemCase("HttpHeaders not an object", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "httpheaders": "x"}"#,
-                kind: .httpHeadersInvalid, effect: .pullFails, at: "\"x\"", says: "not an object of strings"),
-    ProblemCase(".dockercfg with auths wrapper", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}}"#, .dockerCfg,
-                kind: .dockerCfgUsesAuthsLayout, effect: .ignoredSilently, at: "\"auths\"", says: "kubernetes.io/dockerconfigjson"),
-    ProblemCase("duplicate registry key", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}, "r.example.com": {"auth": "\#(okAuth)"}}}"#,
-                kind: .duplicateRegistryKey, effect: .ignoredSilently, at: "\"r.example.com\"", says: "keeps only the last entry"),
-    ProblemCase("entry is a string", #"{"auths": {"r.example.com": "\#(okAuth)"}}"#,
-                kind: .entryNotObject, effect: .pullFails, at: "\"\(okAuth)\"", says: "is a string, not an object"),
-    ProblemCase("entry is an array", #"{"r.example.com": []}"#, .dockerCfg,
-                kind: .entryNotObject, effect: .pullFails, at: "[]", says: "an array"),
-    ProblemCase("password is a number", #"{"auths": {"r.example.com": {"username": "u", "password": 12345}}}"#,
-                kind: .fieldNotString, effect: .pullFails, at: "12345", says: "\"password\" of \"r.example.com\" is a number, not a string"),
-    ProblemCase("username is an object", #"{"auths": {"r.example.com": {"Username": {}, "password": "p"}}}"#,
-                kind: .fieldNotString, effect: .pullFails, at: "{}", says: "\"username\""),
-    ProblemCase("email is a boolean", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)", "email": true}}}"#,
-                kind: .fieldNotString, effect: .pullFails, at: "true", says: "\"email\""),
-    ProblemCase("auth is an array", #"{"auths": {"r.example.com": {"auth": ["x"]}}}"#,
-                kind: .authNotString, effect: .pullFails, at: "[", says: "\"auth\" of \"r.example.com\" is an array"),
-    ProblemCase("auth with an invalid character (unpadded)", #"{"auths": {"r.example.com": {"auth": "dXNlcjpw!XNz"}}}"#,
-                kind: .authInvalidBase64, effect: .pullFails, at: "!", says: "not valid unpadded base64"),
-    ProblemCase("auth with a space (padded)", #"{"auths": {"r.example.com": {"auth": "dXNl cjpwYXNzMQ=="}}}"#,
-                kind: .authInvalidBase64, effect: .pullFails, at: " cjpw", says: "not valid padded base64"),
-    ProblemCase("auth offset through escapes", #"{"auths": {"r.example.com": {"auth": "\u0064XNl!cjpw"}}}"#,
-                kind: .authInvalidBase64, effect: .pullFails, at: "!", says: "at character 5 of the value"),
-    ProblemCase("auth with padding in the middle", #"{"auths": {"r.example.com": {"auth": "YQ==YQ"}}}"#,
-                kind: .authInvalidBase64, effect: .pullFails, at: "==YQ", says: "padding"),
-    ProblemCase("auth padded but too short", #"{"auths": {"r.example.com": {"auth": "dXNlcjpwYXNzMQ="}}}"#,
-                kind: .authInvalidBase64, effect: .pullFails, at: "\"}}}", says: "padding is missing"),
-    ProblemCase("auth without colon", #"{"auths": {"r.example.com": {"auth": "\#(base64("nocolon"))"}}}"#,
-                kind: .authMissingColon, effect: .pullFails, at: "\"\(base64("nocolon"))\"", says: "does not decode to user:password"),
-    ProblemCase("empty entry", #"{"auths": {"r.example.com": {}}}"#,
-                kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "neither \"auth\" nor \"username\" and \"password\""),
-    ProblemCase("null entry", #"{"auths": {"r.example.com": null}}"#,
-                kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "the entry is null"),
-    ProblemCase("identity token only", #"{"auths": {"r.example.com": {"identitytoken": "abc"}}}"#,
-                kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "kubelet ignores identitytoken"),
-    ProblemCase("auth decodes to empty user and password", #"{"auths": {"r.example.com": {"auth": "Og==", "username": "u", "password": "p"}}}"#,
-                kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "empty username and password"),
-    ProblemCase("email only", #"{"r.example.com": {"email": "a@b.c"}}"#, .dockerCfg,
-                kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "no credential"),
-    ProblemCase("registry key with a space", #"{"auths": {"registry example.com": {"auth": "\#(okAuth)"}}}"#,
-                kind: .invalidRegistryKey, effect: .ignoredSilently, at: "\"registry example.com\"", says: "not allowed in a host name"),
-    ProblemCase("registry key with a glob class", #"{"auths": {"registry-[0-9].example.com": {"auth": "\#(okAuth)"}}}"#,
-                kind: .invalidRegistryKey, effect: .ignoredSilently, at: "\"registry-", says: "IPv6"),
-    ProblemCase("registry key with a bad port", #"{"auths": {"registry.example.com:http": {"auth": "\#(okAuth)"}}}"#,
-                kind: .invalidRegistryKey, effect: .ignoredSilently, at: "\"registry.", says: "port is not numeric"),
-    ProblemCase("registry key with user information", #"{"auths": {"https://bob:pw@r.example.com": {"auth": "\#(okAuth)"}}}"#,
-                kind: .credentialsInRegistryKey, effect: .ignoredSilently, at: "\"https://", says: "user information"),
+    ProblemCase(
+        "HttpHeaders value not a string", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "HttpHeaders": {"X-A": 5}}"#,
+        kind: .httpHeadersInvalid, effect: .pullFails, at: "5}", says: "not a string"),
+    ProblemCase(
+        "HttpHeaders not an object", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}, "httpheaders": "x"}"#,
+        kind: .httpHeadersInvalid, effect: .pullFails, at: "\"x\"", says: "not an object of strings"),
+    ProblemCase(
+        ".dockercfg with auths wrapper", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}}}"#, .dockerCfg,
+        kind: .dockerCfgUsesAuthsLayout, effect: .ignoredSilently, at: "\"auths\"", says: "kubernetes.io/dockerconfigjson"),
+    ProblemCase(
+        "duplicate registry key", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)"}, "r.example.com": {"auth": "\#(okAuth)"}}}"#,
+        kind: .duplicateRegistryKey, effect: .ignoredSilently, at: "\"r.example.com\"", says: "keeps only the last entry"),
+    ProblemCase(
+        "entry is a string", #"{"auths": {"r.example.com": "\#(okAuth)"}}"#,
+        kind: .entryNotObject, effect: .pullFails, at: "\"\(okAuth)\"", says: "is a string, not an object"),
+    ProblemCase(
+        "entry is an array", #"{"r.example.com": []}"#, .dockerCfg,
+        kind: .entryNotObject, effect: .pullFails, at: "[]", says: "an array"),
+    ProblemCase(
+        "password is a number", #"{"auths": {"r.example.com": {"username": "u", "password": 12345}}}"#,
+        kind: .fieldNotString, effect: .pullFails, at: "12345", says: "\"password\" of \"r.example.com\" is a number, not a string"),
+    ProblemCase(
+        "username is an object", #"{"auths": {"r.example.com": {"Username": {}, "password": "p"}}}"#,
+        kind: .fieldNotString, effect: .pullFails, at: "{}", says: "\"username\""),
+    ProblemCase(
+        "email is a boolean", #"{"auths": {"r.example.com": {"auth": "\#(okAuth)", "email": true}}}"#,
+        kind: .fieldNotString, effect: .pullFails, at: "true", says: "\"email\""),
+    ProblemCase(
+        "auth is an array", #"{"auths": {"r.example.com": {"auth": ["x"]}}}"#,
+        kind: .authNotString, effect: .pullFails, at: "[", says: "\"auth\" of \"r.example.com\" is an array"),
+    ProblemCase(
+        "auth with an invalid character (unpadded)", #"{"auths": {"r.example.com": {"auth": "dXNlcjpw!XNz"}}}"#,
+        kind: .authInvalidBase64, effect: .pullFails, at: "!", says: "not valid unpadded base64"),
+    ProblemCase(
+        "auth with a space (padded)", #"{"auths": {"r.example.com": {"auth": "dXNl cjpwYXNzMQ=="}}}"#,
+        kind: .authInvalidBase64, effect: .pullFails, at: " cjpw", says: "not valid padded base64"),
+    ProblemCase(
+        "auth offset through escapes", #"{"auths": {"r.example.com": {"auth": "\u0064XNl!cjpw"}}}"#,
+        kind: .authInvalidBase64, effect: .pullFails, at: "!", says: "at character 5 of the value"),
+    ProblemCase(
+        "auth with padding in the middle", #"{"auths": {"r.example.com": {"auth": "YQ==YQ"}}}"#,
+        kind: .authInvalidBase64, effect: .pullFails, at: "==YQ", says: "padding"),
+    ProblemCase(
+        "auth padded but too short", #"{"auths": {"r.example.com": {"auth": "dXNlcjpwYXNzMQ="}}}"#,
+        kind: .authInvalidBase64, effect: .pullFails, at: "\"}}}", says: "padding is missing"),
+    ProblemCase(
+        "auth without colon", #"{"auths": {"r.example.com": {"auth": "\#(base64("nocolon"))"}}}"#,
+        kind: .authMissingColon, effect: .pullFails, at: "\"\(base64("nocolon"))\"", says: "does not decode to user:password"),
+    ProblemCase(
+        "empty entry", #"{"auths": {"r.example.com": {}}}"#,
+        kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "neither \"auth\" nor \"username\" and \"password\""),
+    ProblemCase(
+        "null entry", #"{"auths": {"r.example.com": null}}"#,
+        kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "the entry is null"),
+    ProblemCase(
+        "identity token only", #"{"auths": {"r.example.com": {"identitytoken": "abc"}}}"#,
+        kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "kubelet ignores identitytoken"),
+    ProblemCase(
+        "auth decodes to empty user and password", #"{"auths": {"r.example.com": {"auth": "Og==", "username": "u", "password": "p"}}}"#,
+        kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "empty username and password"),
+    ProblemCase(
+        "email only", #"{"r.example.com": {"email": "a@b.c"}}"#, .dockerCfg,
+        kind: .noCredential, effect: .ignoredSilently, at: "\"r.example.com\"", says: "no credential"),
+    ProblemCase(
+        "registry key with a space", #"{"auths": {"registry example.com": {"auth": "\#(okAuth)"}}}"#,
+        kind: .invalidRegistryKey, effect: .ignoredSilently, at: "\"registry example.com\"", says: "not allowed in a host name"),
+    ProblemCase(
+        "registry key with a glob class", #"{"auths": {"registry-[0-9].example.com": {"auth": "\#(okAuth)"}}}"#,
+        kind: .invalidRegistryKey, effect: .ignoredSilently, at: "\"registry-", says: "IPv6"),
+    ProblemCase(
+        "registry key with a bad port", #"{"auths": {"registry.example.com:http": {"auth": "\#(okAuth)"}}}"#,
+        kind: .invalidRegistryKey, effect: .ignoredSilently, at: "\"registry.", says: "port is not numeric"),
+    ProblemCase(
+        "registry key with user information", #"{"auths": {"https://bob:pw@r.example.com": {"auth": "\#(okAuth)"}}}"#,
+        kind: .credentialsInRegistryKey, effect: .ignoredSilently, at: "\"https://", says: "user information"),
 ]
 
 @Test("problem kinds", arguments: problemCases)
@@ -196,7 +234,8 @@ func problemKinds(_ c: ProblemCase) throws {
 }
 
 @Test func unknownFieldsAndNullsAreIgnored() {
-    let json = #"{"auths": {"r.example.com": {"auth": null, "username": "u", "username": null, "x": [1, {"y": null}], "identitytoken": 7}}, "credsStore": "desktop", "HttpHeaders": {"A": null, "B": "b"}}"#
+    let json =
+        #"{"auths": {"r.example.com": {"auth": null, "username": "u", "username": null, "x": [1, {"y": null}], "identitytoken": 7}}, "credsStore": "desktop", "HttpHeaders": {"A": null, "B": "b"}}"#
     let analysis = analyze(json)
     #expect(analysis.problems.isEmpty, "\(analysis.problems)")
     #expect(analysis.keys.first?.hasCredential == true)
@@ -211,11 +250,11 @@ func problemKinds(_ c: ProblemCase) throws {
 
 @Test func authEncodings() {
     let variants = [
-        base64("user:pass1"),                    // padded
-        base64("user:pass1", padded: false),     // unpadded: RawStdEncoding
-        base64("u:pw") + "\\n",                  // padded, newline (JSON escape) skipped
-        "dXNl\\r\\ncjpwYXNz",                    // CR/LF (JSON escapes) inside
-        base64("user:pass") + "\\n",             // unpadded value with a newline
+        base64("user:pass1"),  // padded
+        base64("user:pass1", padded: false),  // unpadded: RawStdEncoding
+        base64("u:pw") + "\\n",  // padded, newline (JSON escape) skipped
+        "dXNl\\r\\ncjpwYXNz",  // CR/LF (JSON escapes) inside
+        base64("user:pass") + "\\n",  // unpadded value with a newline
     ]
     for auth in variants {
         let analysis = analyze(#"{"auths": {"r.example.com": {"auth": "\#(auth)"}}}"#)
@@ -225,7 +264,8 @@ func problemKinds(_ c: ProblemCase) throws {
 }
 
 @Test func duplicateAuthsObjectsMerge() {
-    let json = #"{"auths": {"a.example.com": {"auth": "\#(okAuth)"}, "b.example.com": {}}, "auths": {"b.example.com": {"auth": "\#(okAuth)"}}}"#
+    let json =
+        #"{"auths": {"a.example.com": {"auth": "\#(okAuth)"}, "b.example.com": {}}, "auths": {"b.example.com": {"auth": "\#(okAuth)"}}}"#
     let analysis = analyze(json)
     #expect(analysis.keys.map(\.rawKey) == ["a.example.com", "b.example.com"])
     #expect(analysis.keys.allSatisfy { $0.hasCredential })

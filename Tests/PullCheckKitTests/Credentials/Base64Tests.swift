@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PullCheckKit
 
 struct B64Case: Sendable, CustomTestStringConvertible {
@@ -34,7 +35,7 @@ let stdCases: [B64Case] = [
     .ok("YW\r\nJj", "abc"),
     .ok("\n\n", ""),
     .ok("YQ=\n=", "a"),
-    .ok("YR==", "a"),               // non-zero trailing bits are accepted
+    .ok("YR==", "a"),  // non-zero trailing bits are accepted
     .ok("YWJjZA==", "abcd"),
     .ok("+/+/", bytes: [0xFB, 0xFF, 0xBF]),
     .ok("////", bytes: [0xFF, 0xFF, 0xFF]),

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PullCheckKit
 
 /// SplitMix64: small, deterministic, good enough for fuzzing.
@@ -25,7 +26,10 @@ private let seeds: [String] = [
     #"{"auths": {"r": {"auth": "dXNlcjpwYXNzMQ="}}, "auths": null}"#,
 ]
 
-private let mutationBytes: [UInt8] = Array(#"{}[]":,0123456789-+.eEtrufalsn \#t\#r\#n\/u"abcAF=!@#%?*[]"#.utf8) + [0x00, 0x01, 0x7F, 0x80, 0xBF, 0xC3, 0xA9, 0xE2, 0xED, 0xF0, 0xFF]
+private let mutationBytes: [UInt8] =
+    Array(#"{}[]":,0123456789-+.eEtrufalsn \#t\#r\#n\/u"abcAF=!@#%?*[]"#.utf8) + [
+        0x00, 0x01, 0x7F, 0x80, 0xBF, 0xC3, 0xA9, 0xE2, 0xED, 0xF0, 0xFF,
+    ]
 
 private func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
     var s = input
@@ -56,10 +60,14 @@ private func randomBytes(_ rng: inout SplitMix64, maxLength: Int) -> [UInt8] {
     (0..<Int.random(in: 0...maxLength, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
 }
 
-private let keyPieces = ["https://", "http://", "", "registry", ".example.com", "*", "?", "[", "]", "::1", ":5000", ":", "/v1/", "/v2", "/team",
-                         "%2F", "%zz", "@", "user:pw@", "#f", "?q", " ", "\\", "index.docker.io", "docker.io", "é", "\u{7F}", "[::1]", "[1.2.3.4]", "%25en0"]
-private let imagePieces = ["docker.io/library/nginx", "registry.example.com/team/app", "registry.example.com:5000/team/app", "[::1]:5000/a",
-                           "a.b.example.com/x", "localhost/x", "nginx", "", "/", "é.com/x", "x:y:z/a"]
+private let keyPieces = [
+    "https://", "http://", "", "registry", ".example.com", "*", "?", "[", "]", "::1", ":5000", ":", "/v1/", "/v2", "/team",
+    "%2F", "%zz", "@", "user:pw@", "#f", "?q", " ", "\\", "index.docker.io", "docker.io", "é", "\u{7F}", "[::1]", "[1.2.3.4]", "%25en0",
+]
+private let imagePieces = [
+    "docker.io/library/nginx", "registry.example.com/team/app", "registry.example.com:5000/team/app", "[::1]:5000/a",
+    "a.b.example.com/x", "localhost/x", "nginx", "", "/", "é.com/x", "x:y:z/a",
+]
 
 private func randomKey(_ rng: inout SplitMix64) -> String {
     (0..<Int.random(in: 0...4, using: &rng)).map { _ in keyPieces[Int.random(in: 0..<keyPieces.count, using: &rng)] }.joined()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PullCheckKit
 
 struct JSONCase: Sendable, CustomTestStringConvertible {
@@ -25,7 +26,7 @@ let jsonCases: [JSONCase] = [
     .ok("1E5"), .ok("1e-5"), .ok("123.456"), .ok("\"\""), .ok(" \t\r\n{ \"a\" : [ 1 , 2 ] } \r\n"),
     .ok("{\"a\":{\"b\":{\"c\":[[[{}]]]}}}"), .ok("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\""),
     .ok("{\"a\":1,\"a\":2}"),
-    .okBytes(Array("\"".utf8) + [0xFF, 0xFE] + Array("\"".utf8)),   // invalid UTF-8 is replaced, not rejected
+    .okBytes(Array("\"".utf8) + [0xFF, 0xFE] + Array("\"".utf8)),  // invalid UTF-8 is replaced, not rejected
     .okBytes(Array("\"".utf8) + [0xED, 0xA0, 0x80] + Array("\"".utf8)),
     .bad("", 0, .unexpectedEndOfInput),
     .bad("   ", 3, .unexpectedEndOfInput),
@@ -70,9 +71,9 @@ let jsonCases: [JSONCase] = [
     .bad("{} {}", 3, .dataAfterTopLevelValue),
     .bad("1 2", 2, .dataAfterTopLevelValue),
     .bad("{}x", 2, .dataAfterTopLevelValue),
-    .badBytes([0xEF, 0xBB, 0xBF] + Array("{}".utf8), 0, .expectedValue),   // a BOM is not whitespace
-    .badBytes(Array("{}".utf8) + [0x0C], 2, .dataAfterTopLevelValue),        // form feed is not whitespace
-    .badBytes(Array("[1,".utf8) + [0xA0] + Array("2]".utf8), 3, .expectedValue), // nor is NBSP
+    .badBytes([0xEF, 0xBB, 0xBF] + Array("{}".utf8), 0, .expectedValue),  // a BOM is not whitespace
+    .badBytes(Array("{}".utf8) + [0x0C], 2, .dataAfterTopLevelValue),  // form feed is not whitespace
+    .badBytes(Array("[1,".utf8) + [0xA0] + Array("2]".utf8), 3, .expectedValue),  // nor is NBSP
     .bad("NaN", 0, .expectedValue),
     .bad("[Infinity]", 1, .expectedValue),
     .bad("{\"a\":undefined}", 5, .expectedValue),
@@ -185,13 +186,14 @@ func jsonAcceptance(_ c: JSONCase) {
         var s = "{\"auths\": {"
         for i in 0..<entries {
             if i > 0 { s += "," }
-            s += "\"registry-\(i).example.com:5000/team/\(i)\": {\"auth\": \"dXNlcjpwYXNzd29yZA==\", \"email\": \"x\\u00e9@example.com\", \"n\": [1.5e3, true, null]}"
+            s +=
+                "\"registry-\(i).example.com:5000/team/\(i)\": {\"auth\": \"dXNlcjpwYXNzd29yZA==\", \"email\": \"x\\u00e9@example.com\", \"n\": [1.5e3, true, null]}"
         }
         s += "}}"
         return Array(s.utf8)
     }
     let small = document(5_000)
-    let large = document(20_000)   // about 2.2 MB
+    let large = document(20_000)  // about 2.2 MB
     let clock = ContinuousClock()
     let t1 = clock.measure { _ = JSONParser.parse(small) }
     let t2 = clock.measure { _ = JSONParser.parse(large) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PullCheckKit
 
 struct MatchCase: Sendable, CustomTestStringConvertible {
@@ -26,7 +27,8 @@ let matchCases: [MatchCase] = [
     MatchCase("https://registry.example.com", "registry.example.com/team/app", true, "https scheme stripped"),
     MatchCase("http://registry.example.com", "registry.example.com/team/app", true, "http scheme kept but only host is used"),
     MatchCase("https://registry.example.com/", "registry.example.com/team/app", true, "path / means host only"),
-    MatchCase("HTTPS://registry.example.com", "registry.example.com/team/app", false, "upper-case scheme is not recognized, https:// is prefixed"),
+    MatchCase(
+        "HTTPS://registry.example.com", "registry.example.com/team/app", false, "upper-case scheme is not recognized, https:// is prefixed"),
     MatchCase("ftp://registry.example.com", "registry.example.com/team/app", false, "other schemes become part of the host"),
     MatchCase("https://user:pass@registry.example.com", "registry.example.com/team/app", true, "user information is dropped"),
     MatchCase("", "registry.example.com/team/app", false, "empty key"),
@@ -212,39 +214,55 @@ struct ExplanationCase: Sendable, CustomTestStringConvertible {
 }
 
 let explanationCases: [ExplanationCase] = [
-    ExplanationCase(keys: ["https://index.docker.io/v1"], image: "docker.io/library/nginx",
-                    expected: "\"https://index.docker.io/v1\" lacks the trailing slash"),
-    ExplanationCase(keys: ["registry.example.com"], image: "registry.example.com:5000/team/app",
-                    expected: "\"registry.example.com\" has no port, the image uses port 5000"),
-    ExplanationCase(keys: ["registry.example.com:5000"], image: "registry.example.com/team/app",
-                    expected: "\"registry.example.com:5000\" has port 5000, the image has no port"),
-    ExplanationCase(keys: ["*.example.com"], image: "a.b.example.com/app",
-                    expected: "\"*.example.com\" matches one label per *, \"a.b.example.com\" has one label more"),
-    ExplanationCase(keys: ["*.example.com"], image: "example.com/app",
-                    expected: "\"example.com\" has one label fewer"),
-    ExplanationCase(keys: ["registry.example.com/team-a"], image: "registry.example.com/team-b/app",
-                    expected: "\"registry.example.com/team-a\" is not a prefix of the image path team-b/app"),
-    ExplanationCase(keys: ["Registry.example.com"], image: "registry.example.com/team/app",
-                    expected: "\"Registry.example.com\" differs in case (kubelet compares case-sensitively)"),
-    ExplanationCase(keys: ["ghcr.io"], image: "registry.example.com/team/app",
-                    expected: "\"ghcr.io\" is a different registry than \"registry.example.com\""),
-    ExplanationCase(keys: ["registry-1.docker.io"], image: "docker.io/library/nginx",
-                    expected: "is not a name kubelet recognizes for Docker Hub"),
-    ExplanationCase(keys: ["example.com"], image: "registry.example.com/app",
-                    expected: "\"example.com\" does not cover subdomains"),
-    ExplanationCase(keys: ["registry.example.com/v2"], image: "registry.example.com/team/app",
-                    expected: "\"registry.example.com/v2\" lacks the trailing slash"),
-    ExplanationCase(keys: ["registry example.com"], image: "registry.example.com/team/app",
-                    expected: "is not a valid registry URL"),
-    ExplanationCase(keys: ["registry.example.com/Team"], image: "registry.example.com/team/app",
-                    expected: "differs in case from the image path team/app"),
+    ExplanationCase(
+        keys: ["https://index.docker.io/v1"], image: "docker.io/library/nginx",
+        expected: "\"https://index.docker.io/v1\" lacks the trailing slash"),
+    ExplanationCase(
+        keys: ["registry.example.com"], image: "registry.example.com:5000/team/app",
+        expected: "\"registry.example.com\" has no port, the image uses port 5000"),
+    ExplanationCase(
+        keys: ["registry.example.com:5000"], image: "registry.example.com/team/app",
+        expected: "\"registry.example.com:5000\" has port 5000, the image has no port"),
+    ExplanationCase(
+        keys: ["*.example.com"], image: "a.b.example.com/app",
+        expected: "\"*.example.com\" matches one label per *, \"a.b.example.com\" has one label more"),
+    ExplanationCase(
+        keys: ["*.example.com"], image: "example.com/app",
+        expected: "\"example.com\" has one label fewer"),
+    ExplanationCase(
+        keys: ["registry.example.com/team-a"], image: "registry.example.com/team-b/app",
+        expected: "\"registry.example.com/team-a\" is not a prefix of the image path team-b/app"),
+    ExplanationCase(
+        keys: ["Registry.example.com"], image: "registry.example.com/team/app",
+        expected: "\"Registry.example.com\" differs in case (kubelet compares case-sensitively)"),
+    ExplanationCase(
+        keys: ["ghcr.io"], image: "registry.example.com/team/app",
+        expected: "\"ghcr.io\" is a different registry than \"registry.example.com\""),
+    ExplanationCase(
+        keys: ["registry-1.docker.io"], image: "docker.io/library/nginx",
+        expected: "is not a name kubelet recognizes for Docker Hub"),
+    ExplanationCase(
+        keys: ["example.com"], image: "registry.example.com/app",
+        expected: "\"example.com\" does not cover subdomains"),
+    ExplanationCase(
+        keys: ["registry.example.com/v2"], image: "registry.example.com/team/app",
+        expected: "\"registry.example.com/v2\" lacks the trailing slash"),
+    ExplanationCase(
+        keys: ["registry example.com"], image: "registry.example.com/team/app",
+        expected: "is not a valid registry URL"),
+    ExplanationCase(
+        keys: ["registry.example.com/Team"], image: "registry.example.com/team/app",
+        expected: "differs in case from the image path team/app"),
     // The nearest key is chosen: the port mismatch beats a different registry.
-    ExplanationCase(keys: ["ghcr.io", "quay.io", "registry.example.com"], image: "registry.example.com:5000/team/app",
-                    expected: "\"registry.example.com\" has no port, the image uses port 5000"),
-    ExplanationCase(keys: ["quay.io", "https://index.docker.io/v1"], image: "docker.io/user/app",
-                    expected: "\"https://index.docker.io/v1\" lacks the trailing slash"),
-    ExplanationCase(keys: ["https://bob:s3cret@registry.example.com"], image: "ghcr.io/a/b",
-                    expected: "\"https://<redacted>@registry.example.com\" is a different registry than \"ghcr.io\""),
+    ExplanationCase(
+        keys: ["ghcr.io", "quay.io", "registry.example.com"], image: "registry.example.com:5000/team/app",
+        expected: "\"registry.example.com\" has no port, the image uses port 5000"),
+    ExplanationCase(
+        keys: ["quay.io", "https://index.docker.io/v1"], image: "docker.io/user/app",
+        expected: "\"https://index.docker.io/v1\" lacks the trailing slash"),
+    ExplanationCase(
+        keys: ["https://bob:s3cret@registry.example.com"], image: "ghcr.io/a/b",
+        expected: "\"https://<redacted>@registry.example.com\" is a different registry than \"ghcr.io\""),
 ]
 
 @Test("nearest key explanations", arguments: explanationCases)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PullCheckKit
 
 private let password = "s3cr3t-P4ss"
@@ -41,7 +42,10 @@ private func securityInputs() -> [(String, DockerSecretFormat)] {
         (#"{"auths": {"r.example.com": {"auth": "\#(auth)"}}, "HttpHeaders": {"Authorization": ["Basic \#(auth)"]}}"#, .dockerConfigJSON),
         (#"{"auths": {"r.example.com": {"auth": "\#(auth)"}}, "HttpHeaders": "Basic \#(auth)"}"#, .dockerConfigJSON),
         (#"{"auths": {"r.example.com": {"auth": "\#(auth)"}}}"#, .dockerCfg),
-        (#"{"auths": {"r.example.com": {"auth": "\#(auth)"}, "r.example.com": {"password": "\#(password)", "username": "u"}}}"#, .dockerConfigJSON),
+        (
+            #"{"auths": {"r.example.com": {"auth": "\#(auth)"}, "r.example.com": {"password": "\#(password)", "username": "u"}}}"#,
+            .dockerConfigJSON
+        ),
         (#"{"auths": {"r.example.com": "\#(auth)"}}"#, .dockerConfigJSON),
         (#"{"r.example.com": ["\#(password)"]}"#, .dockerCfg),
         (#"{"auths": {"r.example.com": {"username": "user", "password": ["\#(password)"]}}}"#, .dockerConfigJSON),
@@ -102,8 +106,10 @@ private func assertNoSecret(_ text: String, _ context: String, sourceLocation: S
         texts.append(dumped)
         for problem in analysis.problems {
             kindsSeen.insert(problem.kind)
-            texts += [problem.message, problem.description, problem.debugDescription,
-                      String(describing: problem), String(reflecting: problem), problem.registryKey ?? ""]
+            texts += [
+                problem.message, problem.description, problem.debugDescription,
+                String(describing: problem), String(reflecting: problem), problem.registryKey ?? "",
+            ]
         }
         for key in analysis.keys {
             texts += [key.rawKey, key.keyringKey ?? "", key.description, String(reflecting: key)]
@@ -143,7 +149,9 @@ private func assertNoSecret(_ text: String, _ context: String, sourceLocation: S
 @Test func base64ErrorsCarryNoData() {
     let auth = base64("user:" + password)
     for input in [auth + "!", "!" + auth, auth + "=", auth + " " + auth, String(auth.dropLast())] {
-        for result in [Base64.decodeStd(Array(input.utf8)), Base64.decodeRawStd(Array(input.utf8)), Base64.decodeKubeletAuth(Array(input.utf8))] {
+        for result in [
+            Base64.decodeStd(Array(input.utf8)), Base64.decodeRawStd(Array(input.utf8)), Base64.decodeKubeletAuth(Array(input.utf8)),
+        ] {
             if case .failure(let error) = result {
                 assertNoSecret(error.description, "base64 error")
                 assertNoSecret(String(reflecting: error), "base64 error")

@@ -67,7 +67,9 @@ struct DockerHubAnonymousRule: RunRule {
         exceptions: "Clusters with a Docker Hub mirror or node-wide credentials: leave the rule off.",
         references: [
             .init("Docker Hub usage and rate limits", "https://docs.docker.com/docker-hub/usage/"),
-            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+            .init(
+                "Kubernetes: pull an image from a private registry",
+                "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {

@@ -4,7 +4,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
         id: "invalid-dockerconfigjson",
         name: "Invalid Docker Config Secret",
         severity: .error,
-        summary: "A `kubernetes.io/dockerconfigjson` or `kubernetes.io/dockercfg` Secret is broken in a way that makes kubelet's pulls fail.",
+        summary:
+            "A `kubernetes.io/dockerconfigjson` or `kubernetes.io/dockercfg` Secret is broken in a way that makes kubelet's pulls fail.",
         details: """
             Decodes the Secret as the API server and kubelet do (`data` as standard base64, \
             `stringData` as plain text, both parsed with Go's JSON rules) and reports: the required \
@@ -33,7 +34,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
             `{"auths": {"registry.example.com": {"auth": "<base64 of user:password>"}}}`.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -42,7 +44,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
                 stringData:
                   .dockerconfigjson: '↓{"registry.example.com": {"auth": "dXNlcjpwYXNz"}}'
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -54,7 +57,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
                       "registry.example.com": {"auth": "not↓ base64!"}
                     }}
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -63,7 +67,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
                 data:
                   config.json: e30=
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -74,7 +79,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
                 """, excludeFromDocumentation: true),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -83,7 +89,8 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
                 stringData:
                   .dockerconfigjson: '{"auths": {"registry.example.com": {"auth": "dXNlcjpwYXNz"}}}'
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -95,8 +102,12 @@ struct InvalidDockerConfigJSONRule: ObjectRule {
         ],
         exceptions: "None: kubelet cannot use such a secret.",
         references: [
-            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
-            .init("Kubernetes: Secret types (docker config secrets)", "https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets"),
+            .init(
+                "Kubernetes: pull an image from a private registry",
+                "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+            .init(
+                "Kubernetes: Secret types (docker config secrets)",
+                "https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets"),
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {

@@ -30,7 +30,8 @@ struct MissingPullSecretRule: RunRule {
             the nodes authenticate to it themselves, list it under `registries` in `.pullcheck.yaml`.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -43,7 +44,8 @@ struct MissingPullSecretRule: RunRule {
                         - name: api
                           image: ↓registry.example.com/team/api:2.1
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata:
@@ -65,7 +67,8 @@ struct MissingPullSecretRule: RunRule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata:
@@ -119,16 +122,25 @@ struct MissingPullSecretRule: RunRule {
             config for a registry pullcheck does not know: list the registry as `node-authenticated`.
             """,
         references: [
-            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
-            .init("Kubernetes: add imagePullSecrets to a ServiceAccount", "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#add-imagepullsecrets-to-a-service-account"),
-            .init("Kubernetes: kubelet credential providers", "https://kubernetes.io/docs/tasks/administer-cluster/kubelet-credential-provider/"),
+            .init(
+                "Kubernetes: pull an image from a private registry",
+                "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+            .init(
+                "Kubernetes: add imagePullSecrets to a ServiceAccount",
+                "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#add-imagepullsecrets-to-a-service-account"
+            ),
+            .init(
+                "Kubernetes: kubelet credential providers",
+                "https://kubernetes.io/docs/tasks/administer-cluster/kubelet-credential-provider/"),
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
         for pod in facts.pods {
             guard case .none(let account) = facts.pullSecretSource(for: pod) else { continue }
             // Pull secrets added at admission (a mutating policy in the project, or declared).
-            if let injected = facts.admissionPullSecrets(for: pod.namespace, configuration: context.configuration), !injected.isEmpty { continue }
+            if let injected = facts.admissionPullSecrets(for: pod.namespace, configuration: context.configuration), !injected.isEmpty {
+                continue
+            }
             // Facts keep only the containers that may need a credential (typos excluded).
             for container in facts.containers(of: pod) where container.isPrivate {
                 guard let reference = container.reference else { continue }

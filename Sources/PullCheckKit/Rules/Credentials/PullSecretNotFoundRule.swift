@@ -30,7 +30,8 @@ struct PullSecretNotFoundRule: RunRule {
             manifests (by hand, by a controller), add its name to `external-secrets` in `.pullcheck.yaml`.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -52,7 +53,8 @@ struct PullSecretNotFoundRule: RunRule {
                     - name: api
                       image: registry.example.com/team/api:2.1
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -74,7 +76,8 @@ struct PullSecretNotFoundRule: RunRule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -115,7 +118,9 @@ struct PullSecretNotFoundRule: RunRule {
             """,
         exceptions: "Secrets created outside the manifests: list them under `external-secrets`.",
         references: [
-            .init("Kubernetes: specifying imagePullSecrets on a Pod", "https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod")
+            .init(
+                "Kubernetes: specifying imagePullSecrets on a Pod",
+                "https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod")
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
@@ -154,11 +159,13 @@ struct PullSecretNotFoundRule: RunRule {
         if let elsewhere = facts.secretElsewhere(named: name, for: namespace), let other = elsewhere.namespace, let namespace,
             elsewhere.unit == unit || configuration.manifestsComplete
         {
-            return "secret \(name), which exists in namespace \(other), but the pod runs in \(namespace); kubelet only reads pull secrets from the pod's own namespace and pulls without it"
+            return
+                "secret \(name), which exists in namespace \(other), but the pod runs in \(namespace); kubelet only reads pull secrets from the pod's own namespace and pulls without it"
         }
         guard configuration.manifestsComplete || facts.shouldHoldSecrets(unit: unit, namespace: namespace) else { return nil }
         let hint = suggestion(for: name, namespace: namespace, facts: facts).map { " (did you mean \($0)?)" } ?? ""
-        return "secret \(name)\(hint), which no manifest of the project defines; kubelet pulls without it, and private images fail with unauthorized"
+        return
+            "secret \(name)\(hint), which no manifest of the project defines; kubelet pulls without it, and private images fail with unauthorized"
     }
 
     /// The nearest known name within two edits, among the sorted neighbours of the missing name
@@ -188,7 +195,9 @@ struct PullSecretNotFoundRule: RunRule {
                 let first = lowerBound { $0.utf8.count < candidateLength }
                 let end = lowerBound { $0.utf8.count <= candidateLength }
                 guard first < end else { continue }
-                let position = lowerBound { $0.utf8.count < candidateLength || ($0.utf8.count == candidateLength && $0.utf8.lexicographicallyPrecedes(name.utf8)) }
+                let position = lowerBound {
+                    $0.utf8.count < candidateLength || ($0.utf8.count == candidateLength && $0.utf8.lexicographicallyPrecedes(name.utf8))
+                }
                 let low = max(first, position - suggestionNeighbours)
                 let high = min(end, position + suggestionNeighbours)
                 for candidate in list[low..<high] {

@@ -29,7 +29,8 @@ struct PullSecretRegistryMismatchRule: RunRule {
             --docker-server=<host>` writes the key.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -49,7 +50,8 @@ struct PullSecretRegistryMismatchRule: RunRule {
                     - name: api
                       image: ↓registry.example.com:5000/team/api:2.1
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -71,7 +73,8 @@ struct PullSecretRegistryMismatchRule: RunRule {
                 """, configuration: "registries:\n  private: [docker.io]"),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -101,8 +104,12 @@ struct PullSecretRegistryMismatchRule: RunRule {
             node-wide config): list the registry as `node-authenticated` in `.pullcheck.yaml`.
             """,
         references: [
-            .init("Kubernetes: how kubelet matches registry credentials (interpretation of config.json)", "https://kubernetes.io/docs/concepts/containers/images/#config-json"),
-            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+            .init(
+                "Kubernetes: how kubelet matches registry credentials (interpretation of config.json)",
+                "https://kubernetes.io/docs/concepts/containers/images/#config-json"),
+            .init(
+                "Kubernetes: pull an image from a private registry",
+                "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
         ])
 
     /// The usable keys of one set of pull secrets, prepared once, and the images matched so far
@@ -144,13 +151,15 @@ struct PullSecretRegistryMismatchRule: RunRule {
                 let matched = keyring.images[image] ?? keyring.prepared.lookup(image: image).matched
                 keyring.images[image] = matched
                 guard !matched else { continue }
-                var message = "\(container.displayName) pulls \"\(container.image)\" from \(reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
+                var message =
+                    "\(container.displayName) pulls \"\(container.image)\" from \(reference.domain), but no key in its pull secrets (\(secretNames)) matches that registry as kubelet matches them"
                 if let nearest = nearestKeyExplanation(keys: keyring.keys, image: image) { message += ": \(nearest)" }
                 if verdict.visibility == .private {
                     message += "; the pull goes out unauthenticated and fails"
                     context.report(message, at: container.domainSpan, pod: pod, container: container)
                 } else {
-                    message += "; the pull goes out unauthenticated, which fails unless \(reference.domain) is public (pullcheck does not know: declare it under registries.public or registries.private)"
+                    message +=
+                        "; the pull goes out unauthenticated, which fails unless \(reference.domain) is public (pullcheck does not know: declare it under registries.public or registries.private)"
                     context.report(message, at: container.domainSpan, pod: pod, container: container, severity: context.guessSeverity)
                 }
             }

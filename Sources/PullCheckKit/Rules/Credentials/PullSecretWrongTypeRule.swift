@@ -23,7 +23,8 @@ struct PullSecretWrongTypeRule: RunRule {
             `spec.template.type`, for an ExternalSecret `spec.target.template.type`.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Secret
                 metadata:
@@ -44,7 +45,8 @@ struct PullSecretWrongTypeRule: RunRule {
                 """)
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: bitnami.com/v1alpha1
                 kind: SealedSecret
                 metadata:
@@ -69,8 +71,12 @@ struct PullSecretWrongTypeRule: RunRule {
         ],
         exceptions: "None: kubelet does not read such a secret.",
         references: [
-            .init("Kubernetes: Secret types (docker config secrets)", "https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets"),
-            .init("Kubernetes: pull an image from a private registry", "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
+            .init(
+                "Kubernetes: Secret types (docker config secrets)",
+                "https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets"),
+            .init(
+                "Kubernetes: pull an image from a private registry",
+                "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/"),
         ])
 
     func check(_ facts: RunFacts, _ context: inout RunRuleContext) {
@@ -87,6 +93,7 @@ struct PullSecretWrongTypeRule: RunRule {
         else { return nil }
         let kind = secret.origin.rawValue
         let origin = secret.origin == .secret ? "a Secret" : "\(kind.hasPrefix("E") ? "an" : "a") \(kind) that creates a Secret"
-        return "\(name), \(origin) of type \(secret.type); kubelet only reads kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg secrets and ignores this one without a word, so private images fail with unauthorized"
+        return
+            "\(name), \(origin) of type \(secret.type); kubelet only reads kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg secrets and ignores this one without a word, so private images fail with unauthorized"
     }
 }

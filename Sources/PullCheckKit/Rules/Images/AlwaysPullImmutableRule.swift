@@ -4,7 +4,8 @@ struct AlwaysPullImmutableRule: ObjectRule {
         id: "always-pull-immutable",
         name: "Always Pull an Immutable Image",
         severity: .warning,
-        summary: "`imagePullPolicy: Always` on an image pinned by digest (or by an immutable tag) makes every start depend on the registry.",
+        summary:
+            "`imagePullPolicy: Always` on an image pinned by digest (or by an immutable tag) makes every start depend on the registry.",
         details: """
             Reports an explicit `imagePullPolicy: Always` on an image with a digest, or on a tag that \
             matches one of the `immutable-tags` patterns in `.pullcheck.yaml` (none by default: only \
@@ -27,7 +28,8 @@ struct AlwaysPullImmutableRule: ObjectRule {
             """,
         fix: "Use `imagePullPolicy: IfNotPresent` (or leave it out: with a digest the API server defaults it to `IfNotPresent`).",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -54,7 +56,8 @@ struct AlwaysPullImmutableRule: ObjectRule {
                 """, configuration: "immutable-tags: [\"v*.*.*\"]"),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -85,7 +88,9 @@ struct AlwaysPullImmutableRule: ObjectRule {
             """,
         references: [
             .init("Kubernetes: image pull policy", "https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy"),
-            .init("Kubernetes: ensure image pull credential verification", "https://kubernetes.io/docs/concepts/containers/images/#ensureimagepullcredentialverification"),
+            .init(
+                "Kubernetes: ensure image pull credential verification",
+                "https://kubernetes.io/docs/concepts/containers/images/#ensureimagepullcredentialverification"),
             .init("Docker Hub usage and rate limits", "https://docs.docker.com/docker-hub/usage/"),
         ])
 

@@ -30,7 +30,9 @@ struct ComposedImage {
 
     /// The field holding the character at `offset` and the span of `range` inside it.
     func span(ofCharacters range: Range<Int>) -> SourceSpan? {
-        guard let part = parts.first(where: { $0.range.contains(range.lowerBound) }) ?? parts.last(where: { $0.range.lowerBound <= range.lowerBound })
+        guard
+            let part = parts.first(where: { $0.range.contains(range.lowerBound) })
+                ?? parts.last(where: { $0.range.lowerBound <= range.lowerBound })
         else { return parts.first?.field.span }
         let lower = max(0, range.lowerBound - part.range.lowerBound)
         let upper = max(lower, min(range.upperBound, part.range.upperBound) - part.range.lowerBound)
@@ -54,7 +56,9 @@ struct ComposedImageChecks {
         let description = rule.description
         guard configuration.isEnabled(description) else { return }
         diagnostics.append(
-            Diagnostic(ruleID: description.id, severity: configuration.severity(description), message: message, file: file, span: span, image: image))
+            Diagnostic(
+                ruleID: description.id, severity: configuration.severity(description), message: message, file: file, span: span,
+                image: image))
     }
 
     /// Checks `image`, described as `what` ("images entry \"nginx\"").
@@ -87,7 +91,8 @@ struct ComposedImageChecks {
                 if reference.tag == "latest" {
                     let span = reference.tagRange.flatMap { image.span(ofCharacters: $0) } ?? anchor
                     report(
-                        LatestTagRule.self, "\(what) makes the image \"\(shown)\" with the mutable tag latest\(tagNote); pin a version tag or a digest",
+                        LatestTagRule.self,
+                        "\(what) makes the image \"\(shown)\" with the mutable tag latest\(tagNote); pin a version tag or a digest",
                         at: span, image: image.text)
                 } else if reference.tag == nil {
                     report(
@@ -99,11 +104,16 @@ struct ComposedImageChecks {
             if let retirement = KnownRegistries.retirement(for: reference), !(retirement.state == .frozen && reference.digest != nil) {
                 let span = image.span(ofCharacters: reference.domainRange ?? reference.pathRange) ?? anchor
                 report(
-                    DeprecatedRegistryRule.self, "\(what) makes the image \"\(shown)\": \(retirement.what); use \(retirement.replacement) (\(retirement.reference))",
+                    DeprecatedRegistryRule.self,
+                    "\(what) makes the image \"\(shown)\": \(retirement.what); use \(retirement.replacement) (\(retirement.reference))",
                     at: span, image: image.text)
             }
-            if let domainRange = reference.domainRange, let explanation = KnownRegistries.typoExplanation(for: reference, configuration: configuration) {
-                report(RegistryTypoRule.self, "\(what) makes the image \"\(shown)\": \(explanation)", at: image.span(ofCharacters: domainRange) ?? anchor, image: image.text)
+            if let domainRange = reference.domainRange,
+                let explanation = KnownRegistries.typoExplanation(for: reference, configuration: configuration)
+            {
+                report(
+                    RegistryTypoRule.self, "\(what) makes the image \"\(shown)\": \(explanation)",
+                    at: image.span(ofCharacters: domainRange) ?? anchor, image: image.text)
             }
             if let pullPolicy, pullPolicy.value == "Always", reference.digest != nil {
                 report(
@@ -121,7 +131,9 @@ struct KustomizationImageChecks {
     let file: String
 
     func check(_ document: YAMLDocument, root: NodeID) -> [Diagnostic] {
-        guard document.kind(root) == .mapping, let list = document.value("images", in: root), document.kind(list) == .sequence else { return [] }
+        guard document.kind(root) == .mapping, let list = document.value("images", in: root), document.kind(list) == .sequence else {
+            return []
+        }
         var checks = ComposedImageChecks(configuration: configuration, file: file)
         for item in document.items(list) where document.kind(item) == .mapping {
             let name = ScalarField.read("name", in: item, of: document)
@@ -131,7 +143,8 @@ struct KustomizationImageChecks {
             guard let base = newName ?? name, !base.isEmptyOrNull, !base.isCollection else { continue }
             if let field = [newTag, digest].compactMap({ $0 }).first(where: { $0.isCollection || $0.nonStringType == "a boolean" }) {
                 checks.report(
-                    InvalidImageRefRule.self, "kustomization images entry \"\(displayText(name?.value ?? base.value, limit: 80))\" has a \(field.keySpan == newTag?.keySpan ? "newTag" : "digest") that is not a string",
+                    InvalidImageRefRule.self,
+                    "kustomization images entry \"\(displayText(name?.value ?? base.value, limit: 80))\" has a \(field.keySpan == newTag?.keySpan ? "newTag" : "digest") that is not a string",
                     at: field.span, image: nil)
                 continue
             }

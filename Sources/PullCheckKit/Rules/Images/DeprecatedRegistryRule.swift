@@ -25,7 +25,8 @@ struct DeprecatedRegistryRule: ObjectRule {
             """,
         fix: "Pull from the replacement the message names (for Kubernetes images, `registry.k8s.io` with the same path).",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: DaemonSet
                 metadata:
@@ -41,7 +42,8 @@ struct DeprecatedRegistryRule: ObjectRule {
                 """)
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: DaemonSet
                 metadata:
@@ -61,7 +63,10 @@ struct DeprecatedRegistryRule: ObjectRule {
         exceptions: "A private mirror that keeps the old name on purpose: suppress on the object.",
         references: [
             .init("k8s.gcr.io image registry freeze", "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"),
-            .init("Migrating from GitHub's Docker registry to the Container registry", "https://docs.github.com/packages/working-with-a-github-packages-registry/migrating-to-the-container-registry-from-the-docker-registry"),
+            .init(
+                "Migrating from GitHub's Docker registry to the Container registry",
+                "https://docs.github.com/packages/working-with-a-github-packages-registry/migrating-to-the-container-registry-from-the-docker-registry"
+            ),
             .init("Upcoming changes to the Bitnami catalog", "https://github.com/bitnami/containers/issues/83267"),
         ])
 

@@ -139,7 +139,8 @@ struct HelmValuesChecks {
     ) {
         var image = ComposedImage()
         image.append(field)
-        let policy = ScalarField.read("imagePullPolicy", in: mapping, of: document) ?? ScalarField.read("pullPolicy", in: mapping, of: document)
+        let policy =
+            ScalarField.read("imagePullPolicy", in: mapping, of: document) ?? ScalarField.read("pullPolicy", in: mapping, of: document)
         checks.check(image, what: "values \(path)", anchor: field.span, pullPolicy: policy)
     }
 }

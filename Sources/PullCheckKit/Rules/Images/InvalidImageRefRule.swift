@@ -25,7 +25,8 @@ struct InvalidImageRefRule: ObjectRule {
             """,
         fix: "Write the reference as `[registry[:port]/]path[:tag][@sha256:<64 hex digits>]`, with a lowercase path.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -35,7 +36,8 @@ struct InvalidImageRefRule: ObjectRule {
                     - name: web
                       image: ↓Nginx:1.27
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -49,7 +51,8 @@ struct InvalidImageRefRule: ObjectRule {
                         - name: sidecar
                           image: "envoyproxy/envoy@sha256:↓0123456789ab"
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: batch/v1
                 kind: Job
                 metadata:
@@ -64,7 +67,8 @@ struct InvalidImageRefRule: ObjectRule {
                         - name: wait
                           image: "busybox:1.36↓ "
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -78,7 +82,8 @@ struct InvalidImageRefRule: ObjectRule {
                 """, excludeFromDocumentation: true),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -93,7 +98,8 @@ struct InvalidImageRefRule: ObjectRule {
                     - name: pinned
                       image: envoyproxy/envoy@sha256:0a6e8a0f3ad0d6b4e3f5b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2
                 """, excludeFromDocumentation: true),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -110,7 +116,9 @@ struct InvalidImageRefRule: ObjectRule {
         references: [
             .init("Kubernetes: container images", "https://kubernetes.io/docs/concepts/containers/images/"),
             .init("distribution/reference grammar", "https://github.com/distribution/reference/blob/main/reference.go"),
-            .init("Debugging ImagePullBackOff and InvalidImageName", "https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff"),
+            .init(
+                "Debugging ImagePullBackOff and InvalidImageName", "https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff"
+            ),
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {
@@ -133,7 +141,8 @@ struct InvalidImageRefRule: ObjectRule {
                 guard case .failure(let error) = container.reference, !error.isPlaceholder else { continue }
                 var message = "\(container.displayName) image \"\(displayText(image.value, limit: 120))\": \(error.message)"
                 if error.category == .invalidFormat, Self.hasEdgeWhitespace(image.value) {
-                    message += object.kind == "Pod"
+                    message +=
+                        object.kind == "Pod"
                         ? "; the API server rejects the pod"
                         : "; the API server accepts it in a pod template, then every pod fails with InvalidImageName"
                 } else {

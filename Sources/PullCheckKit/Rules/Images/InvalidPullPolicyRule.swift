@@ -16,7 +16,8 @@ struct InvalidPullPolicyRule: ObjectRule {
             """,
         fix: "Use `IfNotPresent` (the usual choice for pinned images), `Always` or `Never`, spelt exactly.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -29,7 +30,8 @@ struct InvalidPullPolicyRule: ObjectRule {
                 """)
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -59,10 +61,15 @@ struct InvalidPullPolicyRule: ObjectRule {
                     continue
                 }
                 if policy.isCollection {
-                    context.report("\(container.displayName) has an imagePullPolicy that is not a string; the API server rejects it", at: policy.span, container: container)
+                    context.report(
+                        "\(container.displayName) has an imagePullPolicy that is not a string; the API server rejects it", at: policy.span,
+                        container: container)
                     continue
                 }
-                let nearest = Self.valid.min { editDistance(policy.value.lowercased(), $0.lowercased()) < editDistance(policy.value.lowercased(), $1.lowercased()) } ?? "IfNotPresent"
+                let nearest =
+                    Self.valid.min {
+                        editDistance(policy.value.lowercased(), $0.lowercased()) < editDistance(policy.value.lowercased(), $1.lowercased())
+                    } ?? "IfNotPresent"
                 context.report(
                     "\(container.displayName) has imagePullPolicy \"\(policy.value)\", which the API server rejects; did you mean \(nearest)? (Always, IfNotPresent or Never, case-sensitive)",
                     at: policy.span, container: container)

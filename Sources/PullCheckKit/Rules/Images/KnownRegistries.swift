@@ -61,13 +61,17 @@ enum KnownRegistries {
     static func typoExplanation(for reference: ImageReference, configuration: Configuration) -> String? {
         // A host that the built-in lists or the configuration know (exactly or by a glob such as
         // `*.gcr.io`) is real, however close it is to another one.
-        guard reference.domainRange != nil, configuration.registries.visibility(of: reference.domain).visibility == .unknown else { return nil }
+        guard reference.domainRange != nil, configuration.registries.visibility(of: reference.domain).visibility == .unknown else {
+            return nil
+        }
         let host = RegistrySettings.splitPort(reference.domain).host
         if !host.contains("."), !reference.domain.contains(":"), host != "localhost", host != host.lowercased() {
-            return "\"\(reference.domain)\" has an uppercase letter, so it is read as a registry host, not a Docker Hub account; kubelet will look up the host \(reference.domain) and fail with \"no such host\"; write it in lowercase (\(reference.domain.lowercased())/\(reference.path))"
+            return
+                "\"\(reference.domain)\" has an uppercase letter, so it is read as a registry host, not a Docker Hub account; kubelet will look up the host \(reference.domain) and fail with \"no such host\"; write it in lowercase (\(reference.domain.lowercased())/\(reference.path))"
         }
         if let meant = likelyTypo(of: reference.domain) {
-            return "the registry host \"\(reference.domain)\" looks like a misspelling of \"\(meant)\"; kubelet will fail with \"no such host\""
+            return
+                "the registry host \"\(reference.domain)\" looks like a misspelling of \"\(meant)\"; kubelet will fail with \"no such host\""
         }
         return nil
     }
@@ -98,7 +102,8 @@ enum KnownRegistries {
     static let retired: [Retirement] = [
         Retirement(
             domain: "k8s.gcr.io", pathPrefix: nil, state: .frozen, since: "2023-04-03",
-            what: "the old Kubernetes project registry was frozen on 2023-04-03 and its traffic is redirected; it gets no new images or tags",
+            what:
+                "the old Kubernetes project registry was frozen on 2023-04-03 and its traffic is redirected; it gets no new images or tags",
             replacement: "registry.k8s.io", reference: "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"),
         Retirement(
             domain: "gcr.io", pathPrefix: "google-containers/", state: .frozen, since: "2023-04-03",
@@ -110,12 +115,16 @@ enum KnownRegistries {
             replacement: "registry.k8s.io", reference: "https://kubernetes.io/blog/2023/02/06/k8s-gcr-io-freeze-announcement/"),
         Retirement(
             domain: "docker.pkg.github.com", pathPrefix: nil, state: .removed, since: "2021-06",
-            what: "GitHub's Docker registry was replaced by the Container registry (generally available since June 2021) and its images were migrated there",
+            what:
+                "GitHub's Docker registry was replaced by the Container registry (generally available since June 2021) and its images were migrated there",
             replacement: "ghcr.io",
-            reference: "https://docs.github.com/packages/working-with-a-github-packages-registry/migrating-to-the-container-registry-from-the-docker-registry"),
+            reference:
+                "https://docs.github.com/packages/working-with-a-github-packages-registry/migrating-to-the-container-registry-from-the-docker-registry"
+        ),
         Retirement(
             domain: "docker.io", pathPrefix: "bitnami/", state: .removed, since: "2025-08-28",
-            what: "Bitnami moved its versioned images from docker.io/bitnami to the unmaintained docker.io/bitnamilegacy between 2025-08-28 and 2025-09-29; docker.io/bitnami keeps only a few hardened images tagged latest",
+            what:
+                "Bitnami moved its versioned images from docker.io/bitnami to the unmaintained docker.io/bitnamilegacy between 2025-08-28 and 2025-09-29; docker.io/bitnami keeps only a few hardened images tagged latest",
             replacement: "docker.io/bitnamilegacy (no updates) or Bitnami Secure Images",
             reference: "https://github.com/bitnami/containers/issues/83267",
             exceptions: ["bitnami/sealed-secrets-controller", "bitnami/minideb"], keepsLatest: true),

@@ -20,7 +20,8 @@ struct LatestTagRule: ObjectRule {
             """,
         fix: "Pin a version tag, or better a digest: `nginx:1.27.3` or `nginx@sha256:<digest>`.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -32,7 +33,8 @@ struct LatestTagRule: ObjectRule {
                         - name: web
                           image: nginx:↓latest
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -44,7 +46,8 @@ struct LatestTagRule: ObjectRule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -66,8 +69,12 @@ struct LatestTagRule: ObjectRule {
             """,
         references: [
             .init("Kubernetes: image names and tags", "https://kubernetes.io/docs/concepts/containers/images/#image-names"),
-            .init("Kubernetes configuration best practices: container images", "https://kubernetes.io/docs/concepts/configuration/overview/#container-images"),
-            .init("Kubernetes: default image pull policy", "https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting"),
+            .init(
+                "Kubernetes configuration best practices: container images",
+                "https://kubernetes.io/docs/concepts/configuration/overview/#container-images"),
+            .init(
+                "Kubernetes: default image pull policy", "https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting"
+            ),
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {

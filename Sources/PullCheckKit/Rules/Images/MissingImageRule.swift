@@ -17,7 +17,8 @@ struct MissingImageRule: ObjectRule {
             """,
         fix: "Set `image:` to the reference to run, pinned to a version tag or a digest.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -28,7 +29,8 @@ struct MissingImageRule: ObjectRule {
                       ports:
                         - containerPort: 80
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -45,7 +47,8 @@ struct MissingImageRule: ObjectRule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:

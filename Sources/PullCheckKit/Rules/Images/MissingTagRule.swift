@@ -15,7 +15,8 @@ struct MissingTagRule: ObjectRule {
             """,
         fix: "Add the version tag you tested, or pin the digest.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -29,7 +30,8 @@ struct MissingTagRule: ObjectRule {
                 """)
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -45,7 +47,9 @@ struct MissingTagRule: ObjectRule {
         exceptions: "Local development manifests that always use the newest build.",
         references: [
             .init("Kubernetes: image names", "https://kubernetes.io/docs/concepts/containers/images/#image-names"),
-            .init("Kubernetes: default image pull policy", "https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting"),
+            .init(
+                "Kubernetes: default image pull policy", "https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting"
+            ),
         ])
 
     func check(_ object: ManifestObject, _ context: inout ObjectRuleContext) {

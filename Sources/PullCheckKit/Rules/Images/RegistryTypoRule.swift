@@ -24,7 +24,8 @@ struct RegistryTypoRule: ObjectRule {
             """,
         fix: "Correct the host; the message names the registry it probably meant.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -40,7 +41,8 @@ struct RegistryTypoRule: ObjectRule {
                 """)
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:

@@ -18,7 +18,8 @@ struct TagTypoRule: ObjectRule {
             """,
         fix: "Use the tag you meant; better, a version tag or a digest instead of `latest`.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -34,7 +35,8 @@ struct TagTypoRule: ObjectRule {
                 """)
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:

@@ -4,7 +4,8 @@ struct TemplatedValueRule: ObjectRule {
         id: "templated-value",
         name: "Templated Value",
         severity: .warning,
-        summary: "An image, pull policy, pull-secret name or ServiceAccount name is a placeholder (`{{ }}`, `${VAR}`, `<image>`, `ko://`) that something else fills in.",
+        summary:
+            "An image, pull policy, pull-secret name or ServiceAccount name is a placeholder (`{{ }}`, `${VAR}`, `<image>`, `ko://`) that something else fills in.",
         details: """
             Checks the fields pullcheck judges: containers' `image` and `imagePullPolicy`, the pod's \
             and ServiceAccounts' `imagePullSecrets` names, and `serviceAccountName`. A value is a \
@@ -29,7 +30,8 @@ struct TemplatedValueRule: ObjectRule {
             `rules: {templated-value: {enabled: false}}`.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -43,7 +45,8 @@ struct TemplatedValueRule: ObjectRule {
                         - name: sidecar
                           image: ghcr.io/acme/sidecar:↓${SIDECAR_TAG}
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -56,7 +59,8 @@ struct TemplatedValueRule: ObjectRule {
                       image: ↓ko://github.com/acme/api/cmd/server
                       imagePullPolicy: ↓${PULL_POLICY}
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -68,7 +72,8 @@ struct TemplatedValueRule: ObjectRule {
                 """, excludeFromDocumentation: true),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: monitoring.coreos.com/v1
                 kind: PrometheusRule
                 metadata:
@@ -81,7 +86,8 @@ struct TemplatedValueRule: ObjectRule {
                           annotations:
                             description: "{{ $labels.namespace }}/{{ $labels.pod }} restarts"
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -100,7 +106,9 @@ struct TemplatedValueRule: ObjectRule {
             """,
         references: [
             .init("helm template", "https://helm.sh/docs/helm/helm_template/"),
-            .init("Flux post-build variable substitution", "https://fluxcd.io/flux/components/kustomize/kustomizations/#post-build-variable-substitution"),
+            .init(
+                "Flux post-build variable substitution",
+                "https://fluxcd.io/flux/components/kustomize/kustomizations/#post-build-variable-substitution"),
             .init("ko: resolving import paths", "https://ko.build/features/k8s/"),
         ])
 

@@ -18,7 +18,8 @@ struct DuplicateKeyRule: Rule {
             """,
         fix: "Remove one of the two keys; keep the value you mean.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -29,7 +30,8 @@ struct DuplicateKeyRule: Rule {
                       image: nginx:1.27
                       ↓image: nginx:1.25
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -38,7 +40,8 @@ struct DuplicateKeyRule: Rule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:

@@ -29,7 +29,8 @@ struct UnrenderedTemplateRule: Rule {
             left out with `exclude:` in `.pullcheck.yaml`.
             """,
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -43,7 +44,8 @@ struct UnrenderedTemplateRule: Rule {
                           resources:
                             ↓{{- toYaml .Values.resources | nindent 12 }}
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata:
@@ -55,7 +57,8 @@ struct UnrenderedTemplateRule: Rule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: argoproj.io/v1alpha1
                 kind: ApplicationSet
                 metadata:
@@ -68,7 +71,8 @@ struct UnrenderedTemplateRule: Rule {
                       source:
                         path: apps/{{.cluster}}
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -78,7 +82,8 @@ struct UnrenderedTemplateRule: Rule {
                     - name: web
                       image: {{ .Values.image }}
                 """, excludeFromDocumentation: true),
-            Example("""
+            Example(
+                """
                 apiVersion: argoproj.io/v1alpha1
                 kind: Workflow
                 metadata:
@@ -90,7 +95,7 @@ struct UnrenderedTemplateRule: Rule {
                       container:
                         image: alpine:3.20
                         args: ["{{inputs.parameters.message}}"]
-                """)
+                """),
         ],
         exceptions: """
             Where templates live outside a chart folder on purpose, exclude them (`exclude: ["deploy/templates/**"]`), \

@@ -20,7 +20,8 @@ struct UnusedSuppressionRule: Rule {
             """,
         fix: "Remove the suppression, or correct the rule id (`pullcheck rules` lists them).",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -30,7 +31,8 @@ struct UnusedSuppressionRule: Rule {
                     - name: web
                       image: nginx:1.27 ↓# pullcheck:ignore latest-tag -- pinned later
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -44,7 +46,8 @@ struct UnusedSuppressionRule: Rule {
                 """),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -56,7 +59,8 @@ struct UnusedSuppressionRule: Rule {
                       image: nginx:latest
                 """)
         ],
-        exceptions: "Switch the rule off in `.pullcheck.yaml` (`unused-suppression: off`) if suppressions are shared between configurations.",
+        exceptions:
+            "Switch the rule off in `.pullcheck.yaml` (`unused-suppression: off`) if suppressions are shared between configurations.",
         references: [
             .init("ruff: unused-noqa (RUF100), the same idea for Python", "https://docs.astral.sh/ruff/rules/unused-noqa/")
         ])

@@ -20,7 +20,8 @@ struct YAMLSyntaxRule: Rule {
             """,
         fix: "Fix the syntax at the position shown. An indentation error is usually on the line before it.",
         triggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -31,7 +32,8 @@ struct YAMLSyntaxRule: Rule {
                       image: "nginx:1.27
                 ↓
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -39,7 +41,8 @@ struct YAMLSyntaxRule: Rule {
                   labels: {app: web
                 spec↓: {}
                 """),
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -50,7 +53,8 @@ struct YAMLSyntaxRule: Rule {
             Example("a: 1\n↓\u{1}\n", excludeFromDocumentation: true),
         ],
         nonTriggeringExamples: [
-            Example("""
+            Example(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
