@@ -70,6 +70,7 @@ struct CLITests {
         let expected = """
             {
               "version": 1,
+              "columnUnit": "character",
               "findings": [
                 {
                   "rule": "latest-tag",

@@ -45,6 +45,16 @@ struct CommandSpec<Options>: Sendable {
 
     /// Parses `arguments` (after the command name). `--` ends the options; `-` alone is a
     /// positional argument (standard input).
+    /// Parses `arguments` into `options`; on `--help` writes the command's help and returns
+    /// false, so the command returns success at once.
+    func parse(_ arguments: [String], into options: inout Options, _ environment: CLIEnvironment) throws(UsageError) -> Bool {
+        guard try parse(arguments, into: &options) else {
+            environment.writeOutput(help)
+            return false
+        }
+        return true
+    }
+
     func parse(_ arguments: [String], into options: inout Options) throws(UsageError) -> Bool {
         var index = 0
         var onlyPositional = false

@@ -19,10 +19,7 @@ struct ConfigCommand {
 
     static func run(_ arguments: [String], _ environment: CLIEnvironment) throws -> Int32 {
         var options = Options()
-        guard try spec.parse(arguments, into: &options) else {
-            environment.writeOutput(spec.help)
-            return ExitStatus.success
-        }
+        guard try spec.parse(arguments, into: &options, environment) else { return ExitStatus.success }
         let (configuration, file) = try PullCheckCLI.configuration(
             file: options.configFile, noConfig: options.noConfig, environment: environment)
         environment.writeOutput(render(configuration, file: file))

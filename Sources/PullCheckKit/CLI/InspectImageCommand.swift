@@ -87,10 +87,7 @@ struct InspectImageCommand {
 
     static func run(_ arguments: [String], _ environment: CLIEnvironment) throws -> Int32 {
         var options = Options()
-        guard try spec.parse(arguments, into: &options) else {
-            environment.writeOutput(spec.help)
-            return ExitStatus.success
-        }
+        guard try spec.parse(arguments, into: &options, environment) else { return ExitStatus.success }
         guard !options.references.isEmpty else { throw UsageError("inspect-image needs at least one image reference") }
         let (configuration, _) = try PullCheckCLI.configuration(
             file: options.configFile, noConfig: options.noConfig, environment: environment)

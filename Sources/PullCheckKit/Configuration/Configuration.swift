@@ -33,6 +33,10 @@ public struct Configuration: Sendable {
     public var projectDirectory: String?
     /// Honour `.gitignore` and `.ignore` files while walking.
     public var respectIgnoreFiles = true
+    /// Treat named files like walked ones (`--force-exclude`).
+    public var forceExclude = false
+    /// Read the rest of the project for context in runs that name files (`--no-project-context`).
+    public var projectContext = true
     /// Report YAML documents that are not Kubernetes objects.
     public var strict = false
     /// Ignore suppression annotations and comments.

@@ -10,6 +10,8 @@ public struct LintReport: Sendable {
     /// Findings after suppressions, in report order.
     public var diagnostics: [Diagnostic] = []
     public var inputFailures: [InputFailure] = []
+    /// What was linted, in order (reporters read sources and paths from them).
+    public var inputs: [LintInput] = []
     /// Files passed over on purpose (chart templates, non-manifests met while walking, ...).
     public var notes: [InputNote] = []
     /// Objects of kinds pullcheck does not know that hold an `image:` field, by kind (their images
@@ -36,8 +38,8 @@ public struct LintReport: Sendable {
     /// The process exit status: 2 for unreadable or unparseable input (wins), 1 for findings at
     /// or above the fail level, else 0.
     public func exitStatus(failLevel: FailLevel) -> Int32 {
-        if hasInputErrors { return 2 }
-        return diagnostics.contains { failLevel.fails(on: $0.severity) } ? 1 : 0
+        if hasInputErrors { return ExitStatus.inputError }
+        return diagnostics.contains { failLevel.fails(on: $0.severity) } ? ExitStatus.findings : ExitStatus.success
     }
 }
 
@@ -93,6 +95,25 @@ public struct Linter: Sendable {
     }
 
     /// Lints `inputs` with up to `jobs` files in parallel. The result does not depend on `jobs`.
+    /// Lints paths as the command line does: files, directories (walked by the project's rules),
+    /// and `-` for what `standardInput` returns. The report is complete: the inputs, the files
+    /// passed over, and those that could not be read.
+    public func lint(
+        paths: [String], workingDirectory: String?, jobs: Int? = nil, standardInput: () -> LintInput? = { nil }
+    ) -> LintReport {
+        var collector = InputCollector(
+            exclude: configuration.exclude, base: configuration.projectDirectory, workingDirectory: workingDirectory)
+        collector.respectIgnoreFiles = configuration.respectIgnoreFiles
+        collector.forceExclude = configuration.forceExclude
+        collector.projectContext = configuration.projectContext
+        let collected = collector.collect(paths, standardInput: standardInput)
+        var report = lint(collected.inputs, context: collected.context, jobs: jobs ?? ProcessEnvironment.processorCount)
+        report.inputFailures = collected.failures + report.inputFailures
+        report.notes = collected.notes + report.notes
+        report.fileCount += collected.failures.count
+        return report
+    }
+
     /// `context`: the project's other files, read only for the facts the cross-object rules need
     /// (Secrets, ServiceAccounts, pods' pull secrets); nothing is reported about them.
     public func lint(_ inputs: [LintInput], context: [LintInput] = [], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
@@ -101,6 +122,7 @@ public struct Linter: Sendable {
         // Context files get indices past the inputs: their findings are dropped below.
         var results = parallelMap(count: all.count, jobs: jobs) { index in linter.lintFile(all[index], index: index) }
         var report = LintReport()
+        report.inputs = inputs
         report.fileCount = inputs.count
         var facts = RunFacts()
         report.contextFileCount = context.count

@@ -1,6 +1,7 @@
 /// pullcheck's own JSON, a stable contract for other tools (`version` changes only with an
 /// incompatible change). Keys that do not apply to a finding are left out; lines and columns are
-/// 1-based, columns count characters, `endColumn` is the column after the last character.
+/// 1-based; columns count what `columnUnit` says (`character`, or `utf-16`/`utf-8` with
+/// `--column-unit`), and `endColumn` is the column after the last character.
 /// Messages are shown by the display policy, as in every format (`displayText`); the other values
 /// (file, names, image) are the input's own, escaped as JSON (`\u001b`, `\u2028`, `\u202e`).
 struct JSONReporter: Reporter {
@@ -11,6 +12,7 @@ struct JSONReporter: Reporter {
 
     struct Output {
         let version: Int
+        let columnUnit: String
         let findings: [Finding]
         let summary: Summary
         let statistics: [String: Int]?
@@ -69,7 +71,7 @@ struct JSONReporter: Reporter {
             statistics = Dictionary(uniqueKeysWithValues: ruleStatistics(report.diagnostics).map { ($0.rule, $0.count) })
         }
         return Output(
-            version: Self.version, findings: findings,
+            version: Self.version, columnUnit: report.columnUnit.rawValue, findings: findings,
             summary: Summary(
                 files: report.fileCount, documents: report.documentCount, objects: report.objectCount,
                 findings: report.diagnostics.count, errors: report.count(.error), warnings: report.count(.warning),
@@ -109,6 +111,7 @@ struct JSONReporter: Reporter {
         let summary = output.summary
         var members: [(String, JSONValue)] = [
             ("version", .int(output.version)),
+            ("columnUnit", .string(output.columnUnit)),
             ("findings", .array(findings)),
             (
                 "summary",
