@@ -432,7 +432,7 @@ public struct Linter: Sendable {
         return marker
     }
 
-    /// The first `{{` that is not inside a quoted string on its line (used when the parse failed).
+    /// The first `{{` or `{%` that is not inside a quoted string on its line (used when the parse failed).
     static func firstUnquotedTemplateMarker(_ lines: SourceLines, from firstLine: Int, excluding scalars: [SourceSpan])
         -> SourcePosition?
     {
@@ -450,7 +450,7 @@ public struct Linter: Sendable {
                     quote = byte
                 } else if byte == 0x23 && (index == 0 || bytes[index - 1] == 0x20) {
                     break  // a comment
-                } else if byte == 0x7B && index + 1 < bytes.count && bytes[index + 1] == 0x7B {
+                } else if byte == 0x7B && index + 1 < bytes.count && (bytes[index + 1] == 0x7B || bytes[index + 1] == 0x25) {
                     let position = SourcePosition(line: number, column: column)
                     // Inside a block scalar (whose span runs to the next line's start) it is data.
                     let inScalar = scalars.contains { $0.start <= position && (position < $0.end || position.line < $0.end.line) }

@@ -175,11 +175,12 @@ final class ByteSource {
             if bytesSinceNewline > limits.maxLineBytes { lineTooLong = true }
         }
         if !hints.mayContainTemplate {
-            if lastByte == 0x7B && base[0] == 0x7B { hints.mayContainTemplate = true }
+            // `{{` (Go, Helm, Jinja) or `{%` (Jinja, Ansible), possibly across two reads.
+            if lastByte == 0x7B && (base[0] == 0x7B || base[0] == 0x25) { hints.mayContainTemplate = true }
             var offset = 0
             while !hints.mayContainTemplate, offset < n, let hit = findByte(0x7B, in: base + offset, count: n - offset) {
                 let index = offset + hit
-                if index + 1 < n && base[index + 1] == 0x7B { hints.mayContainTemplate = true }
+                if index + 1 < n && (base[index + 1] == 0x7B || base[index + 1] == 0x25) { hints.mayContainTemplate = true }
                 offset = index + 1
             }
         }
