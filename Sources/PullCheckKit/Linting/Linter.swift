@@ -260,7 +260,12 @@ public struct Linter: Sendable {
                 entry.rule.check(object, &ruleContext)
             }
             result.diagnostics.append(contentsOf: ruleContext.diagnostics)
-            if object.hasUnknownImages, let kind = object.kind { result.unknownImageKinds[kind, default: 0] += 1 }
+            if object.hasUnknownImages, let kind = object.kind, kind != "HelmRelease" && kind != "Application" {
+                result.unknownImageKinds[kind, default: 0] += 1
+            }
+            if object.kind == "HelmRelease" || object.kind == "Application" {
+                result.diagnostics += HelmValuesChecks.inlineValues(of: object, configuration: configuration, file: file)
+            }
             // A patch's objects are fragments of objects defined elsewhere: no facts from them.
             if !isPatch { collectFacts(object, input: input, into: &result) }
             if object.secret != nil { result.sensitiveLines += object.secretDataLines }

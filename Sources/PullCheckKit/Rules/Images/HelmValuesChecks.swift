@@ -5,6 +5,12 @@ struct HelmValuesChecks {
     let configuration: Configuration
     let file: String
     let chart: HelmChart
+    /// How the values are named in messages: `values` for a values file, `spec.values` for a
+    /// HelmRelease's inline values.
+    var prefix = "values"
+    /// The chart is elsewhere (a HelmRelease's or an Argo CD Application's): whether an empty tag
+    /// falls back to its `appVersion` cannot be known, so it is not reported.
+    var chartUnknown = false
 
     /// Values nest a few levels; this bounds the walk on hostile input.
     static let maxDepth = 64
@@ -61,6 +67,34 @@ struct HelmValuesChecks {
         }
     }
 
+    /// The inline chart values of a Flux `HelmRelease` (`spec.values`) or an Argo CD `Application`
+    /// (`spec.source.helm.valuesObject`, and each of `spec.sources`), checked like a values file.
+    static func inlineValues(of object: ManifestObject, configuration: Configuration, file: String) -> [Diagnostic] {
+        guard let kind = object.kind, let apiVersion = object.apiVersion, let spec = object.specNode else { return [] }
+        let document = object.document
+        var found: [(NodeID, String)] = []
+        if kind == "HelmRelease", apiVersion.hasPrefix("helm.toolkit.fluxcd.io/") {
+            if let values = document.value("values", in: spec) { found.append((values, "spec.values")) }
+        } else if kind == "Application", apiVersion.hasPrefix("argoproj.io/") {
+            for (source, path) in document.nodes(at: "source", from: spec) + document.nodes(at: "sources[]", from: spec) {
+                if let values = document.nodes(at: "helm.valuesObject", from: source).first?.node {
+                    found.append((values, "spec.\(path).helm.valuesObject"))
+                }
+            }
+        } else {
+            return []
+        }
+        var diagnostics: [Diagnostic] = []
+        for (values, path) in found where document.kind(values) == .mapping {
+            var checks = HelmValuesChecks(
+                configuration: configuration, file: file, chart: HelmChart(root: "", appVersion: nil, templatesUseAppVersion: true))
+            checks.prefix = path
+            checks.chartUnknown = true
+            diagnostics += checks.check(document, root: values)
+        }
+        return diagnostics
+    }
+
     private func checkMapping(
         _ document: YAMLDocument, _ node: NodeID, path: String, globalRegistry: ScalarField?, into checks: inout ComposedImageChecks
     ) {
@@ -73,7 +107,7 @@ struct HelmValuesChecks {
         let digest = field("digest")
         let tagField = ScalarField.read("tag", in: node, of: document)
         let tag = tagField.flatMap { $0.isEmptyOrNull || $0.isCollection ? nil : $0 }
-        let what = "values \(path.isEmpty ? "image" : path)"
+        let what = "\(prefix) \(path.isEmpty ? "image" : path)"
         var image = ComposedImage()
         if let registry {
             image.append(registry)
@@ -106,6 +140,8 @@ struct HelmValuesChecks {
                     "\(what).tag is empty, so the chart's appVersion \"latest\" is used: the mutable tag latest; set a version tag",
                     at: anchor, image: appImage.text)
             }
+            return
+        } else if chartUnknown {
             return
         } else {
             tagHint = chart.appVersion == nil ? "" : " (the chart's templates do not fall back to .Chart.AppVersion)"
@@ -141,6 +177,6 @@ struct HelmValuesChecks {
         image.append(field)
         let policy =
             ScalarField.read("imagePullPolicy", in: mapping, of: document) ?? ScalarField.read("pullPolicy", in: mapping, of: document)
-        checks.check(image, what: "values \(path)", anchor: field.span, pullPolicy: policy)
+        checks.check(image, what: "\(prefix) \(path)", anchor: field.span, pullPolicy: policy)
     }
 }
