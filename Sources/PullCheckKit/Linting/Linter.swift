@@ -239,7 +239,7 @@ public struct Linter: Sendable {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
                 reportLoader(
                     NonKubernetesYAMLRule.self,
-                    "document \(document.ordinal) is not a Kubernetes object (\(Self.missingIdentity(document, root))); pullcheck skipped it",
+                    NonKubernetesYAMLRule.message(document, root: root),
                     at: SourceSpan(at: document.span(root).start), file: file, into: &result)
             }
             // Other tools' YAML met while walking (workflows, compose files) is not pullcheck's business.
@@ -299,42 +299,10 @@ public struct Linter: Sendable {
         }
     }
 
-    /// "it has no kind", "its apiVersion is empty", ...
-    static func missingIdentity(_ document: YAMLDocument, _ root: NodeID) -> String {
-        guard document.kind(root) == .mapping else {
-            return "it is a \(document.kind(root) == .sequence ? "list" : "single value"), not a mapping"
-        }
-        var problems: [String] = []
-        for (key, name) in [("apiVersion", "apiVersion"), ("kind", "kind")] as [(StaticString, String)] {
-            guard let value = document.value(key, in: root) else {
-                problems.append("no \(name)")
-                continue
-            }
-            if document.kind(value) != .scalar || document.isNull(value) || (document.string(value) ?? "").isEmpty {
-                problems.append("an empty \(name)")
-            }
-        }
-        return "it has " + problems.joined(separator: " and ")
-    }
-
     private func reportDuplicateKeys(
         _ document: YAMLDocument, objects: [ManifestObject], file: String, into result: inout FileResult
     ) {
-        let description = DuplicateKeyRule.description
-        guard !document.duplicateKeys.isEmpty, configuration.isEnabled(description) else { return }
-        for duplicate in document.duplicateKeys {
-            let span = document.span(duplicate.duplicate)
-            let first = document.span(duplicate.first).start
-            let key = document.string(duplicate.duplicate) ?? ""
-            let owner = objects.last { $0.span.contains(span.start) } ?? objects.first
-            result.diagnostics.append(
-                Diagnostic(
-                    ruleID: description.id, severity: configuration.severity(description),
-                    message:
-                        "duplicate key \"\(key)\": it is already defined at line \(first.line), column \(first.column); kubectl rejects the file and other tools keep only one of the values",
-                    file: file, span: span, object: owner?.reference, container: nil, image: nil,
-                    objectOrdinal: owner?.ordinal))
-        }
+        result.diagnostics += DuplicateKeyRule.findings(in: document, objects: objects, file: file, configuration: configuration)
     }
 
     private func reportLoader(
@@ -363,22 +331,15 @@ public struct Linter: Sendable {
         if let error = summary.error {
             var position = error.position
             if position == nil, let offset = error.byteOffset { position = lines.position(ofByteOffset: offset) }
-            if summary.hints.mayContainTemplate, let marker = Self.templateMarker(summary, lines: lines) {
+            if summary.hints.mayContainTemplate, let marker = UnrenderedTemplateRule.marker(summary, lines: lines) {
                 // The template caused the failure: one clear finding instead of the parser's error.
-                let at = position.map { " (the YAML parser stops at line \($0.line), column \($0.column))" } ?? ""
                 if input.discovered {
                     // Met while walking: another tool's template (e2e fixtures, Go templates), like a
                     // chart's; the run notes it instead of failing on it.
-                    result.notes.append(
-                        InputNote(
-                            file: file,
-                            reason:
-                                "a template: its {{ ... }} markers at line \(marker.line) break the YAML structure; lint its rendered output"
-                        ))
+                    result.notes.append(InputNote(file: file, reason: UnrenderedTemplateRule.walkedNote(markerLine: marker.line)))
                 } else {
                     reportLoader(
-                        UnrenderedTemplateRule.self,
-                        "this document is a template, not YAML: its {{ ... }} markers break the YAML structure\(at); render it and lint the output, e.g. `helm template <release> <chart> | pullcheck -`",
+                        UnrenderedTemplateRule.self, UnrenderedTemplateRule.message(parserStoppedAt: position),
                         at: SourceSpan(line: marker.line, column: marker.column, length: 2), file: file, into: &result)
                 }
             } else if let position {
@@ -425,53 +386,6 @@ public struct Linter: Sendable {
         return sawAPIVersion && sawKind
     }
 
-    /// Where a document that failed to parse shows itself to be an unrendered template: the first
-    /// `{{` of the failed document, at or before the error, that is not inside a quoted string or a
-    /// block scalar (template text as data, such as an Alertmanager template in a ConfigMap, is not
-    /// a template marker).
-    static func templateMarker(_ summary: YAMLStreamSummary, lines: SourceLines) -> SourcePosition? {
-        guard let error = summary.error else { return nil }
-        let from = summary.failedDocumentStart?.line ?? 1
-        guard let marker = firstUnquotedTemplateMarker(lines, from: from, excluding: summary.templateInScalars) else { return nil }
-        if let errorAt = error.position, errorAt < marker { return nil }
-        return marker
-    }
-
-    /// The first `{{` or `{%` that is not inside a quoted string on its line (used when the parse failed).
-    static func firstUnquotedTemplateMarker(_ lines: SourceLines, from firstLine: Int, excluding scalars: [SourceSpan])
-        -> SourcePosition?
-    {
-        var found: SourcePosition?
-        _ = lines.forEachLine { number, bytes, _ in
-            if number < firstLine { return true }
-            var quote: UInt8 = 0
-            var column = 1
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if quote != 0 {
-                    if byte == quote { quote = 0 }
-                } else if byte == 0x22 || byte == 0x27 {
-                    quote = byte
-                } else if byte == 0x23 && (index == 0 || bytes[index - 1] == 0x20) {
-                    break  // a comment
-                } else if byte == 0x7B && index + 1 < bytes.count && (bytes[index + 1] == 0x7B || bytes[index + 1] == 0x25) {
-                    let position = SourcePosition(line: number, column: column)
-                    // Inside a block scalar (whose span runs to the next line's start) it is data.
-                    let inScalar = scalars.contains { $0.start <= position && (position < $0.end || position.line < $0.end.line) }
-                    if !inScalar {
-                        found = position
-                        return false
-                    }
-                }
-                if byte & 0xC0 != 0x80 { column += 1 }
-                index += 1
-            }
-            return true
-        }
-        return found
-    }
-
     // MARK: Suppressions
 
     /// Drops the findings of one input that its suppressions cover. Suppressions are indexed by
@@ -507,20 +421,8 @@ public struct Linter: Sendable {
         guard configuration.isEnabled(description) else { return kept }
         let known = Set(RuleRegistry.descriptions.map(\.id))
         for (index, suppression) in suppressions.enumerated() where !used[index] {
-            let unknown = suppression.ruleIDs.filter { !known.contains($0) }
-            let message: String
-            if suppression.ruleIDs.isEmpty {
-                message = "pullcheck:ignore names no rule; write `# pullcheck:ignore <rule-id> -- <reason>`"
-            } else if !unknown.isEmpty {
-                message =
-                    "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
-            } else {
-                let enabled = suppression.ruleIDs.filter { id in
-                    RuleRegistry.description(of: id).map { configuration.isEnabled($0) } ?? false
-                }
-                // A suppression for a rule switched off here may be needed where it is on.
-                guard !enabled.isEmpty else { continue }
-                message = "suppression of \(enabled.joined(separator: ", ")) matches no finding; remove it"
+            guard let message = UnusedSuppressionRule.message(for: suppression, known: known, configuration: configuration) else {
+                continue
             }
             kept.append(
                 Diagnostic(

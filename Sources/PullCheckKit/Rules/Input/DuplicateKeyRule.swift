@@ -61,3 +61,27 @@ struct DuplicateKeyRule: Rule {
             .init("kubectl apply", "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_apply/"),
         ])
 }
+
+extension DuplicateKeyRule {
+    /// One finding per key written twice in a mapping of the document, at the second, naming the first.
+    static func findings(
+        in document: YAMLDocument, objects: [ManifestObject], file: String, configuration: Configuration
+    ) -> [Diagnostic] {
+        guard !document.duplicateKeys.isEmpty, configuration.isEnabled(description) else { return [] }
+        var result: [Diagnostic] = []
+        for duplicate in document.duplicateKeys {
+            let span = document.span(duplicate.duplicate)
+            let first = document.span(duplicate.first).start
+            let key = document.string(duplicate.duplicate) ?? ""
+            let owner = objects.last { $0.span.contains(span.start) } ?? objects.first
+            result.append(
+                Diagnostic(
+                    ruleID: description.id, severity: configuration.severity(description),
+                    message:
+                        "duplicate key \"\(key)\": it is already defined at line \(first.line), column \(first.column); kubectl rejects the file and other tools keep only one of the values",
+                    file: file, span: span, object: owner?.reference, container: nil, image: nil,
+                    objectOrdinal: owner?.ordinal))
+        }
+        return result
+    }
+}

@@ -49,3 +49,28 @@ struct NonKubernetesYAMLRule: Rule {
             .init("Kubernetes objects", "https://kubernetes.io/docs/concepts/overview/working-with-objects/")
         ])
 }
+
+extension NonKubernetesYAMLRule {
+    /// "document 2 is not a Kubernetes object (it has no kind); pullcheck skipped it".
+    static func message(_ document: YAMLDocument, root: NodeID) -> String {
+        "document \(document.ordinal) is not a Kubernetes object (\(missingIdentity(document, root))); pullcheck skipped it"
+    }
+
+    /// "it has no kind", "its apiVersion is empty", ...
+    static func missingIdentity(_ document: YAMLDocument, _ root: NodeID) -> String {
+        guard document.kind(root) == .mapping else {
+            return "it is a \(document.kind(root) == .sequence ? "list" : "single value"), not a mapping"
+        }
+        var problems: [String] = []
+        for (key, name) in [("apiVersion", "apiVersion"), ("kind", "kind")] as [(StaticString, String)] {
+            guard let value = document.value(key, in: root) else {
+                problems.append("no \(name)")
+                continue
+            }
+            if document.kind(value) != .scalar || document.isNull(value) || (document.string(value) ?? "").isEmpty {
+                problems.append("an empty \(name)")
+            }
+        }
+        return "it has " + problems.joined(separator: " and ")
+    }
+}

@@ -106,3 +106,63 @@ struct UnrenderedTemplateRule: Rule {
             .init("kustomize build", "https://kubectl.docs.kubernetes.io/references/kustomize/cmd/build/"),
         ])
 }
+
+extension UnrenderedTemplateRule {
+    /// Where a document that failed to parse shows itself to be an unrendered template: the first
+    /// `{{` of the failed document, at or before the error, that is not inside a quoted string or a
+    /// block scalar (template text as data, such as an Alertmanager template in a ConfigMap, is not
+    /// a template marker).
+    static func marker(_ summary: YAMLStreamSummary, lines: SourceLines) -> SourcePosition? {
+        guard let error = summary.error else { return nil }
+        let from = summary.failedDocumentStart?.line ?? 1
+        guard let marker = firstUnquotedTemplateMarker(lines, from: from, excluding: summary.templateInScalars) else { return nil }
+        if let errorAt = error.position, errorAt < marker { return nil }
+        return marker
+    }
+
+    /// The first `{{` or `{%` that is not inside a quoted string on its line (used when the parse failed).
+    static func firstUnquotedTemplateMarker(_ lines: SourceLines, from firstLine: Int, excluding scalars: [SourceSpan])
+        -> SourcePosition?
+    {
+        var found: SourcePosition?
+        _ = lines.forEachLine { number, bytes, _ in
+            if number < firstLine { return true }
+            var quote: UInt8 = 0
+            var column = 1
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if quote != 0 {
+                    if byte == quote { quote = 0 }
+                } else if byte == 0x22 || byte == 0x27 {
+                    quote = byte
+                } else if byte == 0x23 && (index == 0 || bytes[index - 1] == 0x20) {
+                    break  // a comment
+                } else if byte == 0x7B && index + 1 < bytes.count && (bytes[index + 1] == 0x7B || bytes[index + 1] == 0x25) {
+                    let position = SourcePosition(line: number, column: column)
+                    // Inside a block scalar (whose span runs to the next line's start) it is data.
+                    let inScalar = scalars.contains { $0.start <= position && (position < $0.end || position.line < $0.end.line) }
+                    if !inScalar {
+                        found = position
+                        return false
+                    }
+                }
+                if byte & 0xC0 != 0x80 { column += 1 }
+                index += 1
+            }
+            return true
+        }
+        return found
+    }
+
+    static func message(parserStoppedAt position: SourcePosition?) -> String {
+        let at = position.map { " (the YAML parser stops at line \($0.line), column \($0.column))" } ?? ""
+        return "this document is a template, not YAML: its {{ ... }} markers break the YAML structure\(at); "
+            + "render it and lint the output, e.g. `helm template <release> <chart> | pullcheck -`"
+    }
+
+    /// What `--statistics` says of such a file met while walking.
+    static func walkedNote(markerLine: Int) -> String {
+        "a template: its {{ ... }} markers at line \(markerLine) break the YAML structure; lint its rendered output"
+    }
+}

@@ -65,3 +65,23 @@ struct UnusedSuppressionRule: Rule {
             .init("ruff: unused-noqa (RUF100), the same idea for Python", "https://docs.astral.sh/ruff/rules/unused-noqa/")
         ])
 }
+
+extension UnusedSuppressionRule {
+    /// What is wrong with a suppression that matched no finding; nil when it may be needed
+    /// elsewhere (it names only rules switched off here).
+    static func message(for suppression: Suppression, known: Set<String>, configuration: Configuration) -> String? {
+        let unknown = suppression.ruleIDs.filter { !known.contains($0) }
+        if suppression.ruleIDs.isEmpty {
+            return "pullcheck:ignore names no rule; write `# pullcheck:ignore <rule-id> -- <reason>`"
+        }
+        if !unknown.isEmpty {
+            return "suppression names unknown rule \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); `pullcheck rules` lists them"
+        }
+        let enabled = suppression.ruleIDs.filter { id in
+            RuleRegistry.description(of: id).map { configuration.isEnabled($0) } ?? false
+        }
+        // A suppression for a rule switched off here may be needed where it is on.
+        guard !enabled.isEmpty else { return nil }
+        return "suppression of \(enabled.joined(separator: ", ")) matches no finding; remove it"
+    }
+}
