@@ -25,6 +25,8 @@ import argparse
 import json
 import sys
 
+from display_policy import attached, display
+
 ISSUE_COMMANDS = {"error", "warning", "notice"}
 SEVERITY_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -112,26 +114,6 @@ def validate_lines_and_columns(properties: dict[str, str]) -> dict[str, str]:
         p.pop("col", None)
         p.pop("endcolumn", None)
     return p
-
-
-def display(text: str) -> str:
-    """pullcheck's display policy (DisplayText.swift): C0, DEL, C1, U+2028/2029 and the bidirectional
-    embeddings, overrides and isolates are shown escaped."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, "\\u{%x}" % code))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def attached(file: str) -> str:
-    """The path GitHub attaches an annotation to: without `./`, `.` segments or doubled slashes
-    (GitHub drops an annotation whose path starts with `./`)."""
-    parts = [part for part in file.split("/") if part not in ("", ".")]
-    return display(("/" if file.startswith("/") else "") + "/".join(parts) if parts else file)
 
 
 def main() -> None:

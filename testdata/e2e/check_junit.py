@@ -22,30 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from display_policy import attached, display
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 RANK = {"info": 0, "warning": 1, "error": 2}
 FAIL_LEVEL = {"info": 0, "warning": 1, "error": 2, "none": 3}
-
-
-def display(text: str) -> str:
-    """pullcheck's display policy (DisplayText.swift): C0, DEL, C1, U+2028/2029 and the bidirectional
-    embeddings, overrides and isolates are shown escaped."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, "\\u{%x}" % code))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def attached(file: str) -> str:
-    """The path as pullcheck's JUnit carries it: without `./`, `.` segments or doubled slashes."""
-    parts = [part for part in file.split("/") if part not in ("", ".")]
-    return display(("/" if file.startswith("/") else "") + "/".join(parts) if parts else file)
 
 
 def main() -> None:
