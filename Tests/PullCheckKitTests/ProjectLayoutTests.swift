@@ -61,6 +61,26 @@ struct IgnorePatternTests {
         #expect(ProjectPath.relative("/ra/b.yaml", to: "/r") == nil)
         #expect(ProjectPath.withoutDotSlash("././k8s/x.yaml") == "k8s/x.yaml")
         #expect(ProjectPath.ancestors(of: "/r/a/b.yaml") == ["/r/a", "/r", "/"])
+        // The fast path agrees with the slow one.
+        for path in [
+            "a", "a/b", "/a/b", "a//b", "a/./b", "a/../b", "./a", "../a", "a/.", "a/..", "a/", "/", ".", "..", ".a/b", "a/..b/c",
+            "a/b./c", "/..", "//a", "a/.../b",
+        ] {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+            var stack: [Substring] = []
+            for part in parts {
+                if part == "." { continue }
+                if part == "..", let last = stack.last, last != ".." {
+                    stack.removeLast()
+                    continue
+                }
+                if part == "..", path.hasPrefix("/") { continue }
+                stack.append(part)
+            }
+            let joined = stack.joined(separator: "/")
+            let expected = path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+            #expect(ProjectPath.normalize(path) == expected, "\(path)")
+        }
     }
 
     @Test("kustomize matches images: entries against the name as written, without tag or digest")

@@ -7,6 +7,9 @@ struct IgnorePattern: Sendable {
     let negated: Bool
     let directoryOnly: Bool
     private let globs: [GlobPattern]
+    /// Cheap forms of the commonest patterns: a bare name (`node_modules`, any depth) and `*.ext`.
+    private let anyDepthName: String?
+    private let anyDepthSuffix: String?
 
     init?(_ line: String, allowNegation: Bool = true) {
         var pattern = Substring(line)
@@ -53,11 +56,27 @@ struct IgnorePattern: Sendable {
         var unique: [String] = []
         for variant in variants where !unique.contains(variant) { unique.append(variant) }
         globs = unique.map { GlobPattern($0, separator: "/") }
+        let wildcards: Set<Character> = ["*", "?", "[", "\\"]
+        if !anchored, !body.contains(where: { wildcards.contains($0) }) {
+            anyDepthName = body
+            anyDepthSuffix = nil
+        } else if !anchored, body.hasPrefix("*"), !body.dropFirst().contains(where: { wildcards.contains($0) }) {
+            anyDepthName = nil
+            anyDepthSuffix = String(body.dropFirst())
+        } else {
+            anyDepthName = nil
+            anyDepthSuffix = nil
+        }
     }
 
     /// Whether the pattern matches `relative` (a path relative to the pattern's folder).
     func matches(_ relative: String, isDirectory: Bool) -> Bool {
         if directoryOnly && !isDirectory { return false }
+        if anyDepthName != nil || anyDepthSuffix != nil {
+            let name = ProjectPath.fileName(of: relative)
+            if let anyDepthName { return name == anyDepthName }
+            if let anyDepthSuffix { return name.utf8.count >= anyDepthSuffix.utf8.count && name.hasSuffix(anyDepthSuffix) }
+        }
         return globs.contains { $0.matches(relative) }
     }
 }

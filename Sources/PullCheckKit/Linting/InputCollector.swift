@@ -214,7 +214,7 @@ struct InputCollector {
         for (entry, name) in zip(entries, names) {
             if entry.first == 0x2E { continue }
             let path = directory.last == 0x2F ? directory + entry : directory + [0x2F] + entry
-            let shown = PathAccess.displayName(path)
+            let shown = shownDirectory.hasSuffix("/") ? shownDirectory + name : shownDirectory + "/" + name
             let childLocation = ProjectPath.join(location, name)
             switch FileStatus.of(path: path) {
             case .failure(let error):

@@ -13,6 +13,8 @@ enum ProjectLayout {
 
     /// `.../patches/x.yaml`, `.../patch/x.yaml`, `x-patch.yaml`, `patch-x.yaml`.
     static func isPatchByName(_ path: String) -> Bool {
+        var copy = path
+        guard copy.withUTF8({ containsBytes($0, "patch") }) else { return false }
         let components = path.split(separator: "/")
         if components.dropLast().contains(where: { $0 == "patches" || $0 == "patch" }) { return true }
         let name = (components.last ?? "").lowercased()

@@ -218,6 +218,35 @@ enum FileSystem {
         case .failure(let error): return .failure(error)
         case .success(let fd):
             defer { close(fd) }
+            // The size is known: one read into a buffer of that size (plus one byte, to see growth),
+            // without zeroing a chunk per file; readAll takes over if the file grew.
+            if case .success(let status) = FileStatus.of(descriptor: fd), status.size < min(limit, 64 << 20) {
+                let capacity = status.size + 1
+                var failure: SystemError?
+                let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                    count = 0
+                    guard let base = buffer.baseAddress else { return }
+                    while count < capacity {
+                        let n = read(fd, base + count, capacity - count)
+                        if n > 0 {
+                            count += n
+                        } else if n == 0 {
+                            return
+                        } else if errno != EINTR {
+                            failure = .current
+                            return
+                        }
+                    }
+                }
+                if let failure { return .failure(.system(failure)) }
+                guard bytes.count == capacity else { return .success(bytes) }
+                var rest = bytes
+                switch readAll(fd, limit: limit) {
+                case .success(let more): rest += more
+                case .failure(let error): return .failure(.system(error))
+                }
+                return .success(rest)
+            }
             return readAll(fd, limit: limit).mapError { .system($0) }
         }
     }
@@ -352,6 +381,8 @@ enum PathAccess {
 
     /// A path's bytes as text to show: valid UTF-8 as it is, every other byte as `\xNN`.
     static func displayName(_ bytes: [UInt8]) -> String {
+        // Nearly every name is ASCII: no decoding needed.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         var out = ""
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
@@ -372,6 +403,7 @@ enum PathAccess {
 
     /// Whether the bytes are valid UTF-8 (a `String` then holds them exactly).
     static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         while true {
