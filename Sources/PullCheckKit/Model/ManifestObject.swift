@@ -121,11 +121,12 @@ enum ManifestReader {
         let apiVersion = document.value("apiVersion", in: node).flatMap { document.nonNullString($0) }
         var podSpecs: [PodSpec] = []
         var hasUnknownImages = false
-        if let shape = PodShapes.shape(kind: kind ?? "", apiVersion: apiVersion ?? "", custom: custom), !isCoreAPI(apiVersion) {
+        let isCore = isCoreAPI(apiVersion)
+        if !isCore, let shape = PodShapes.shape(kind: kind ?? "", apiVersion: apiVersion ?? "", custom: custom) {
             podSpecs = Self.podSpecs(of: shape, root: node, document: document)
         } else if let (specNode, metadata) = podSpecNode(kind: kind ?? "", root: node, spec: spec, document: document) {
             podSpecs = [PodSpec(document: document, spec: specNode, metadata: metadata)]
-        } else if let kind, !Self.knownWithoutPods.contains(kind), !isCoreAPI(apiVersion) {
+        } else if let kind, !isCore, !Self.knownWithoutPods.contains(kind) {
             hasUnknownImages = document.hasKey("image", under: node)
         }
         return ManifestObject(

@@ -146,11 +146,19 @@ public enum PodShapes {
             ]),
     ]
 
+    /// The built-in shapes by kind (one lookup per object instead of a scan of the table).
+    static let builtInByKind: [String: [PodShape]] = {
+        var table: [String: [PodShape]] = [:]
+        for shape in builtIn {
+            for kind in shape.kinds { table[kind, default: []].append(shape) }
+        }
+        return table
+    }()
+
     /// The shape for an object: the configuration's first, then the built-in ones.
     static func shape(kind: String, apiVersion: String, custom: [PodShape]) -> PodShape? {
         for shape in custom where shape.matches(kind: kind, apiVersion: apiVersion) { return shape }
-        for shape in builtIn where shape.matches(kind: kind, apiVersion: apiVersion) { return shape }
-        return nil
+        return builtInByKind[kind]?.first { $0.apiVersion.matches(apiVersion) }
     }
 }
 
