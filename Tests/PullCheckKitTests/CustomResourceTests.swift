@@ -387,3 +387,53 @@ struct CustomResourceTests {
         #expect(findingPositions(plain, rule: "missing-tag").count == 1)
     }
 }
+
+@Suite("Pull secrets added at admission")
+struct AdmissionPullSecretTests {
+    static let pod = """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: corp, namespace: web}
+        type: kubernetes.io/dockerconfigjson
+        stringData:
+          .dockerconfigjson: '{"auths": {"registry.corp.example": {"auth": "dXNlcjpwYXNz"}}}'
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: web}
+        spec:
+          containers: [{name: c, image: "registry.corp.example/app:1.0"}]
+        """
+
+    @Test("admission-pull-secrets declares them per namespace; other namespaces still need their own")
+    func configured() throws {
+        #expect(findingPositions(lint(Self.pod), rule: "missing-pull-secret") == ["12:34"])
+        let web = try ConfigurationLoader.load(text: "admission-pull-secrets:\n  web: [corp]\n")
+        #expect(lint(Self.pod, configuration: web).diagnostics.isEmpty)
+        let other = try ConfigurationLoader.load(text: "admission-pull-secrets:\n  shop: [corp]\n")
+        #expect(findingPositions(lint(Self.pod, configuration: other), rule: "missing-pull-secret") == ["12:34"])
+        let everywhere = try ConfigurationLoader.load(text: "admission-pull-secrets:\n  \"*\": [corp]\n")
+        #expect(lint(Self.pod, configuration: everywhere).diagnostics.isEmpty)
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(text: "admission-pull-secrets: [corp]\n") }
+    }
+
+    @Test("a Kyverno validate rule that mentions imagePullSecrets adds nothing; a mutate rule does")
+    func policies() {
+        let policy = { (rule: String) in
+            """
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy
+            metadata: {name: pull}
+            spec:
+              rules:
+                - name: r
+                  \(rule):
+                    patchStrategicMerge: {spec: {imagePullSecrets: [{name: corp}]}}
+            ---
+
+            """
+        }
+        #expect(lint(policy("mutate") + Self.pod).diagnostics.isEmpty)
+        #expect(findingPositions(lint(policy("validate") + Self.pod), rule: "missing-pull-secret").count == 1)
+    }
+}

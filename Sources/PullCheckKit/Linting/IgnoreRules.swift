@@ -11,7 +11,7 @@ struct IgnorePattern: Sendable {
     private let anyDepthName: String?
     private let anyDepthSuffix: String?
 
-    init?(_ line: String, allowNegation: Bool = true) {
+    init?(_ line: String) {
         var pattern = Substring(line)
         // Trailing spaces are ignored unless escaped; `\r` from CRLF files too.
         while let last = pattern.last, last == " " || last == "\r" || last == "\t" {
@@ -22,7 +22,7 @@ struct IgnorePattern: Sendable {
         guard !pattern.isEmpty, !pattern.hasPrefix("#") else { return nil }
         text = String(pattern)
         var negated = false
-        if allowNegation, pattern.hasPrefix("!") {
+        if pattern.hasPrefix("!") {
             negated = true
             pattern = pattern.dropFirst()
         } else if pattern.hasPrefix("\\!") || pattern.hasPrefix("\\#") {

@@ -260,11 +260,6 @@ struct InputCollector {
         let lower = name.lowercased()
         return Self.manifestExtensions.contains { lower.hasSuffix($0) }
     }
-
-    /// Whether an exclude pattern covers `path` (as given, relative to the working directory).
-    func isExcluded(_ path: String) -> Bool {
-        exclude.isIgnored(absolute(path), isDirectory: false)
-    }
 }
 
 /// Helm charts met during a run, read once each.

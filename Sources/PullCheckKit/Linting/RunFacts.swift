@@ -175,12 +175,6 @@ public struct RunFacts: Sendable {
         return position.map { secrets[$0] }
     }
 
-    /// The namespace of a Secret named `name` that is written and differs from the pod's, when
-    /// none can be in the pod's namespace.
-    func namespaceOfSecretElsewhere(named name: String, for namespace: String?) -> String? {
-        secretElsewhere(named: name, for: namespace)?.namespace
-    }
-
     /// The Secret named `name` in a written namespace other than the pod's, when none can be in
     /// the pod's namespace.
     func secretElsewhere(named name: String, for namespace: String?) -> SecretFact? {
@@ -398,14 +392,7 @@ public struct ContainerFact: Sendable {
     var domainSpan: SourceSpan { packedDomainSpan.span }
 
     /// `container "web"`, as `Container.displayName`.
-    var displayName: String {
-        if kind == .other, name == nil, let path {
-            return path.hasSuffix("image") || path.hasSuffix("imageName") ? "image \(path)" : "container \(path)"
-        }
-        let base = name.map { "\(kind.displayName) \"\($0)\"" } ?? "\(kind.displayName) #\(index + 1)"
-        if let path { return base + " (\(path))" }
-        return base
-    }
+    var displayName: String { Container.displayName(kind: kind, index: Int(index), name: name, path: path) }
 
     /// The image parsed again (it parsed when the fact was made); kept out of the fact to keep
     /// it small.

@@ -124,21 +124,10 @@ public struct HelmChart: Sendable, Hashable {
         if case .success(let names) = FileSystem.directoryEntries(templates) {
             for name in names where !usesAppVersion {
                 guard case .success(let bytes) = FileSystem.readFile(ProjectPath.join(templates, name)) else { continue }
-                usesAppVersion = contains(bytes, ".Chart.AppVersion")
+                usesAppVersion = bytes.withUnsafeBufferPointer { containsBytes($0, ".Chart.AppVersion") }
             }
         }
         return HelmChart(root: root, appVersion: appVersion, templatesUseAppVersion: usesAppVersion)
-    }
-
-    private static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
-        var index = 0
-        while index + pattern.count <= bytes.count {
-            if bytes[index] == first, bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return true }
-            index += 1
-        }
-        return false
     }
 }
 

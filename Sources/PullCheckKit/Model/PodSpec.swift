@@ -140,7 +140,10 @@ public struct Container: Sendable {
 
     /// `container "web"`, `init container "migrate"`, or `container #2` when unnamed; for custom
     /// resources the path (`container "main" (spec.templates[0].container)`, `image spec.image`).
-    public var displayName: String {
+    public var displayName: String { Self.displayName(kind: kind, index: index, name: name, path: path) }
+
+    /// The shared wording of container names, for containers and the facts kept of them.
+    static func displayName(kind: Kind, index: Int, name: String?, path: String?) -> String {
         if kind == .other, name == nil, let path {
             return path.hasSuffix("image") || path.hasSuffix("imageName") ? "image \(path)" : "container \(path)"
         }
