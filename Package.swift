@@ -16,7 +16,9 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        .target(name: "PullCheckKit", dependencies: ["CLibYAML"]),
+        // What the linter and the registry client exchange (no I/O, no Foundation).
+        .target(name: "RegistryModel"),
+        .target(name: "PullCheckKit", dependencies: ["CLibYAML", "RegistryModel"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
