@@ -19,6 +19,9 @@ let package = Package(
         // What the linter and the registry client exchange (no I/O, no Foundation).
         .target(name: "RegistryModel"),
         .target(name: "PullCheckKit", dependencies: ["CLibYAML", "RegistryModel"]),
+        // The online mode's registry client (OCI distribution API over libcurl, loaded on demand).
+        // Only the `pullcheck-online` executable links it; the offline executable stays static.
+        .target(name: "RegistryClient", dependencies: ["RegistryModel"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
