@@ -3,7 +3,8 @@
 /// character of a single-line value, the line of a literal block (`|`), else the value.
 ///
 /// Nothing here keeps credential material: the decoded bytes live only inside `init`, and the
-/// analysis returns problems, registry keys and booleans.
+/// analysis returns problems, registry keys and booleans. Only the online mode asks to keep the
+/// decoded credentials (`keepPullCredentials`), in memory, to present them to the registry.
 struct DockerConfigCheck {
     /// The API server's limit on a Secret's data (`MaxSecretSize`).
     static let maxSecretDataBytes = 1 << 20
@@ -13,7 +14,7 @@ struct DockerConfigCheck {
 
     init(
         document: YAMLDocument, type: String, typeSpan: SourceSpan?, anchor: SourceSpan,
-        data: (key: NodeID, value: NodeID)?, stringData: (key: NodeID, value: NodeID)?
+        data: (key: NodeID, value: NodeID)?, stringData: (key: NodeID, value: NodeID)?, keepPullCredentials: Bool = false
     ) {
         let (key, format): (StaticString, DockerSecretFormat) =
             type == SecretObject.dockerCfgType ? (".dockercfg", .dockerCfg) : (".dockerconfigjson", .dockerConfigJSON)
@@ -88,10 +89,11 @@ struct DockerConfigCheck {
                     message: "\(section)[\(keyText)]: \(problem.message); \(Self.effect(problem.kubeletEffect))",
                     span: place?.span ?? field.span, indentation: place?.indentation))
         }
+        let entries = keepPullCredentials && analysis.isUsable ? pullCredentialEntries(json, format: format) : []
         json.removeAll()
         credentials = SecretCredentials(
             isUsable: analysis.isUsable,
-            registryKeys: analysis.keys.filter { $0.hasCredential }.map(\.rawKey))
+            registryKeys: analysis.keys.filter { $0.hasCredential }.map(\.rawKey), entries: entries)
     }
 
     /// The digit of a block scalar header (`|2`, `|-2`, `|2+`) starting at `column`, if any.

@@ -75,10 +75,15 @@ enum ManifestReader {
 
     /// The objects of a document: the root object, or the items of a `...List`. Returns nil when
     /// the document is not a Kubernetes object (no `apiVersion` or no `kind`).
-    static func objects(in document: YAMLDocument, firstOrdinal: Int, customResources: [PodShape] = []) -> [ManifestObject]? {
+    /// `keepPullCredentials` (online mode only) keeps the decoded credentials of pull secrets in memory.
+    static func objects(
+        in document: YAMLDocument, firstOrdinal: Int, customResources: [PodShape] = [], keepPullCredentials: Bool = false
+    ) -> [ManifestObject]? {
         guard let root = document.root, document.kind(root) == .mapping, isObject(root, document) else { return nil }
         var result: [ManifestObject] = []
-        collect(root, document: document, depth: 0, into: &result, firstOrdinal: firstOrdinal, custom: customResources)
+        collect(
+            root, document: document, depth: 0, into: &result, firstOrdinal: firstOrdinal, custom: customResources,
+            keepPullCredentials: keepPullCredentials)
         return result
     }
 
@@ -93,21 +98,24 @@ enum ManifestReader {
 
     private static func collect(
         _ node: NodeID, document: YAMLDocument, depth: Int,
-        into result: inout [ManifestObject], firstOrdinal: Int, custom: [PodShape]
+        into result: inout [ManifestObject], firstOrdinal: Int, custom: [PodShape], keepPullCredentials: Bool
     ) {
         let kind = document.value("kind", in: node).flatMap { document.nonNullString($0) }
         if let kind, kind.hasSuffix("List"), depth < maxListDepth,
             let items = document.value("items", in: node), document.kind(items) == .sequence
         {
             for item in document.items(items) where isObject(item, document) {
-                collect(item, document: document, depth: depth + 1, into: &result, firstOrdinal: firstOrdinal, custom: custom)
+                collect(
+                    item, document: document, depth: depth + 1, into: &result, firstOrdinal: firstOrdinal, custom: custom,
+                    keepPullCredentials: keepPullCredentials)
             }
             return
         }
-        result.append(read(node, document: document, ordinal: firstOrdinal + result.count, custom: custom))
+        result.append(
+            read(node, document: document, ordinal: firstOrdinal + result.count, custom: custom, keepPullCredentials: keepPullCredentials))
     }
 
-    private static func read(_ node: NodeID, document: YAMLDocument, ordinal: Int, custom: [PodShape])
+    private static func read(_ node: NodeID, document: YAMLDocument, ordinal: Int, custom: [PodShape], keepPullCredentials: Bool)
         -> ManifestObject
     {
         let metadata = document.value("metadata", in: node).map { document.resolve($0) }
@@ -143,7 +151,8 @@ enum ManifestReader {
             ordinal: ordinal,
             podSpecs: podSpecs,
             hasUnknownImages: hasUnknownImages,
-            secret: SecretObject.read(kind: kind ?? "", root: node, document: document, objectName: name),
+            secret: SecretObject.read(
+                kind: kind ?? "", root: node, document: document, objectName: name, keepPullCredentials: keepPullCredentials),
             serviceAccount: kind == "ServiceAccount" ? ServiceAccountObject(document: document, root: node) : nil)
     }
 

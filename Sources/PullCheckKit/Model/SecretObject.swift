@@ -38,11 +38,11 @@ public struct SecretObject: Sendable {
     }
 
     static func read(
-        kind: String, root: NodeID, document: YAMLDocument, objectName: String?
+        kind: String, root: NodeID, document: YAMLDocument, objectName: String?, keepPullCredentials: Bool = false
     ) -> SecretObject? {
         switch kind {
         case "Secret":
-            return readSecret(root: root, document: document)
+            return readSecret(root: root, document: document, keepPullCredentials: keepPullCredentials)
         case "SealedSecret":
             let spec = document.value("spec", in: root)
             let template = spec.flatMap { document.value("template", in: $0) }
@@ -69,7 +69,7 @@ public struct SecretObject: Sendable {
         }
     }
 
-    private static func readSecret(root: NodeID, document: YAMLDocument) -> SecretObject {
+    private static func readSecret(root: NodeID, document: YAMLDocument, keepPullCredentials: Bool) -> SecretObject {
         let metadata = document.value("metadata", in: root)
         let name = metadata.flatMap { document.value("name", in: $0) }.flatMap { document.nonNullString($0) }
         let typeNode = document.value("type", in: root)
@@ -88,7 +88,7 @@ public struct SecretObject: Sendable {
             let check = DockerConfigCheck(
                 document: document, type: type, typeSpan: typeNode.map { document.span($0) },
                 anchor: typeNode.map { document.span($0) } ?? document.span(root),
-                data: data, stringData: stringData)
+                data: data, stringData: stringData, keepPullCredentials: keepPullCredentials)
             problems = check.problems
             credentials = check.credentials
         }
@@ -118,4 +118,12 @@ public struct SecretCredentials: Sendable {
     public let isUsable: Bool
     /// The registry keys that hold a credential, as written.
     public let registryKeys: [String]
+    /// The decoded credentials, in the online mode only (empty otherwise); never printed.
+    public var entries: [PullCredentialEntry] = []
+
+    init(isUsable: Bool, registryKeys: [String], entries: [PullCredentialEntry] = []) {
+        self.isUsable = isUsable
+        self.registryKeys = registryKeys
+        self.entries = entries
+    }
 }

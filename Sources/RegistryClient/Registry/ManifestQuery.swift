@@ -1,0 +1,419 @@
+import Foundation
+import RegistryModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A lookup that ended before an HTTP answer could be used (a transport failure, a refusal, a 429).
+struct Finished: Error {
+    var result: LookupResult
+    init(_ result: LookupResult) { self.result = result }
+}
+
+/// One lookup's conversation with one registry endpoint, as containerd holds it: HEAD the manifest
+/// with the full Accept list, answer a Basic or Bearer challenge, follow redirects without carrying
+/// `Authorization` to another host, wait once on a short `Retry-After`, and GET only what HEAD cannot
+/// tell (an index's platforms, a size, a 404's repository).
+struct ManifestQuery {
+    let transport: any HTTPTransport
+    let tokens: TokenStore
+    let settings: OnlineSettings
+    let lookup: ImageLookup
+    let deadline: Double
+    /// Requests made so far (for statistics).
+    var requests = 0
+
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// What one endpoint says, with one credential (nil: anonymous).
+    mutating func ask(_ endpoint: RegistryEndpoint, credential: RegistryCredential?) -> LookupResult {
+        var endpoint = endpoint
+        var result = askOnce(endpoint, credential: credential)
+        // Docker and containerd treat localhost as insecure: https first, plain HTTP if that is what answers.
+        if case .plainHTTPServer? = result.unreachable, endpoint.scheme == "https", HostsConfiguration.isLocalhost(endpoint.host) {
+            endpoint.scheme = "http"
+            endpoint.configuredInsecure = true
+            result = askOnce(endpoint, credential: credential)
+        }
+        result.host = endpoint.host
+        return result
+    }
+
+    private mutating func askOnce(_ endpoint: RegistryEndpoint, credential: RegistryCredential?) -> LookupResult {
+        let scope = "repository:\(lookup.repository):pull"
+        let manifestURL = "\(endpoint.baseURL)/\(lookup.repository)/manifests/\(lookup.reference)"
+        let head = send(
+            HTTPRequest(method: "HEAD", url: manifestURL, headers: [("Accept", ManifestMediaType.accept)]), endpoint: endpoint,
+            credential: credential, scope: scope)
+        switch head {
+        case .failure(let finished):
+            return finished.result
+        case .success(let response):
+            var result = LookupResult(status: .found)
+            result.httpStatus = response.status
+            result.credential = credential?.source
+            switch response.status {
+            case 200..<300:
+                return found(response, endpoint: endpoint, credential: credential, scope: scope)
+            case 404:
+                return notFound(endpoint: endpoint, credential: credential, scope: scope, head: response)
+            case 401, 403:
+                result.status = .unauthorized
+                result.reason = Self.denial(response, credential: credential)
+                return result
+            case 400 where endpoint.scheme == "http":
+                result.status = .unreachable
+                result.unreachable = .tlsServer(host: endpoint.host)
+                result.reason = "the registry speaks HTTPS; plain HTTP got 400"
+                return result
+            default:
+                result.status = .unreachable
+                result.unreachable = .other(host: endpoint.host, detail: "HTTP \(response.status)\(Self.errorSuffix(response))")
+                result.reason = "the registry answered HTTP \(response.status)\(Self.errorSuffix(response))"
+                return result
+            }
+        }
+    }
+
+    /// 200: read what HEAD says; GET an index only when its platforms or a size are needed.
+    private mutating func found(_ response: HTTPResponse, endpoint: RegistryEndpoint, credential: RegistryCredential?, scope: String)
+        -> LookupResult
+    {
+        var result = LookupResult(status: .found)
+        result.httpStatus = response.status
+        result.credential = credential?.source
+        result.digest = response.header("docker-content-digest") ?? lookup.digest
+        let mediaType = response.header("content-type").map(ManifestMediaType.base)
+        result.mediaType = mediaType
+        result.reason = "found"
+        guard let mediaType else { return result }
+        if ManifestMediaType.isSchema1(mediaType) {
+            result.schema1 = true
+            return result
+        }
+        let reference = result.digest ?? lookup.reference
+        if ManifestMediaType.isIndex(mediaType), !lookup.platforms.isEmpty || lookup.wantsSize {
+            guard let index = getJSON(endpoint: endpoint, path: "manifests/\(reference)", credential: credential, scope: scope),
+                let manifests = index["manifests"] as? [[String: Any]]
+            else { return result }
+            var children: [(platform: String, digest: String)] = []
+            for manifest in manifests {
+                guard let platform = manifest["platform"] as? [String: Any], let os = platform["os"] as? String,
+                    let architecture = platform["architecture"] as? String, os != "unknown"
+                else { continue }
+                let variant = (platform["variant"] as? String).map { "/\($0)" } ?? ""
+                children.append(("\(os)/\(architecture)\(variant)", manifest["digest"] as? String ?? ""))
+            }
+            result.platforms = children.map(\.platform)
+            let chosen = lookup.platforms.lazy.compactMap { wanted in children.first { Self.platform($0.platform, satisfies: wanted) } }.first
+            result.platformAvailable = lookup.platforms.isEmpty ? nil : chosen != nil
+            if lookup.wantsSize, let chosen, !chosen.digest.isEmpty {
+                result.size = size(endpoint: endpoint, reference: chosen.digest, credential: credential, scope: scope)
+            }
+        } else if lookup.wantsSize, !ManifestMediaType.isIndex(mediaType) {
+            result.size = size(endpoint: endpoint, reference: reference, credential: credential, scope: scope)
+        }
+        return result
+    }
+
+    /// `linux/arm64/v8` satisfies `linux/arm64`; `linux/arm/v7` does not satisfy `linux/arm/v6`.
+    static func platform(_ offered: String, satisfies wanted: String) -> Bool {
+        if offered == wanted { return true }
+        let offeredParts = offered.split(separator: "/")
+        let wantedParts = wanted.split(separator: "/")
+        guard offeredParts.count >= 2, wantedParts.count >= 2, offeredParts[0] == wantedParts[0], offeredParts[1] == wantedParts[1]
+        else { return false }
+        if wantedParts.count == 2 { return true }
+        // arm64 without a variant is v8.
+        return offeredParts.count == 2 && wantedParts[1] == "arm64" && wantedParts[2] == "v8"
+    }
+
+    /// Config plus layers of one image manifest, from a GET.
+    private mutating func size(endpoint: RegistryEndpoint, reference: String, credential: RegistryCredential?, scope: String) -> Int64? {
+        guard let manifest = getJSON(endpoint: endpoint, path: "manifests/\(reference)", credential: credential, scope: scope) else {
+            return nil
+        }
+        var total: Int64 = 0
+        if let config = manifest["config"] as? [String: Any], let size = (config["size"] as? NSNumber)?.int64Value { total += size }
+        for layer in manifest["layers"] as? [[String: Any]] ?? [] {
+            if let size = (layer["size"] as? NSNumber)?.int64Value { total += size }
+        }
+        return total
+    }
+
+    /// 404: the tag or digest is missing; `tags/list` tells whether the repository exists and what it holds.
+    private mutating func notFound(endpoint: RegistryEndpoint, credential: RegistryCredential?, scope: String, head: HTTPResponse)
+        -> LookupResult
+    {
+        var result = LookupResult(status: .notFound)
+        result.httpStatus = 404
+        result.credential = credential?.source
+        result.reason = "manifest unknown"
+        let url = "\(endpoint.baseURL)/\(lookup.repository)/tags/list?n=1000"
+        guard case .success(let response) = send(HTTPRequest(method: "GET", url: url), endpoint: endpoint, credential: credential, scope: scope)
+        else { return result }
+        if response.status == 200,
+            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        {
+            result.repositoryExists = true
+            result.tags = Array((object["tags"] as? [String] ?? []).prefix(1000))
+        } else if response.status == 404 {
+            let codes = Self.errorCodes(response)
+            if codes.contains("NAME_UNKNOWN") {
+                result.repositoryExists = false
+                result.reason = "repository name not known to registry"
+            }
+        }
+        return result
+    }
+
+    private mutating func getJSON(endpoint: RegistryEndpoint, path: String, credential: RegistryCredential?, scope: String) -> [String: Any]? {
+        let request = HTTPRequest(
+            method: "GET", url: "\(endpoint.baseURL)/\(lookup.repository)/\(path)", headers: [("Accept", ManifestMediaType.accept)])
+        guard case .success(let response) = send(request, endpoint: endpoint, credential: credential, scope: scope),
+            response.status == 200
+        else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+    }
+
+    // MARK: - Sending with authentication, redirects, retries
+
+    /// Sends `request`, authenticating as the host asks, following up to three redirects and waiting
+    /// once on a short `Retry-After`. A failure comes back as a finished result.
+    mutating func send(_ request: HTTPRequest, endpoint: RegistryEndpoint, credential: RegistryCredential?, scope: String)
+        -> Result<HTTPResponse, Finished>
+    {
+        var authorization = authorizationUpFront(endpoint: endpoint, credential: credential, scope: scope)
+        var answered401 = false
+        var waitedOn429 = false
+        var retriedReset = false
+        var current = request
+        var currentHost = endpoint.host
+        var hops = 0
+        while true {
+            var attempt = current
+            if let authorization, currentHost == endpoint.host { attempt.headers.append(("Authorization", authorization)) }
+            let outcome = transmit(attempt, tls: endpoint.tls, host: currentHost)
+            let response: HTTPResponse
+            switch outcome {
+            case .failure(.reset) where !retriedReset:
+                retriedReset = true
+                continue
+            case .failure(let failure):
+                return .failure(Finished(Self.unreachable(failure, host: currentHost, timeout: settings.timeout)))
+            case .success(let answer):
+                response = answer
+            }
+            switch response.status {
+            case 401 where !answered401 && currentHost == endpoint.host:
+                answered401 = true
+                let challenges = AuthChallenge.parse(response.headers("www-authenticate"))
+                guard let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" })
+                else { return .success(response) }
+                tokens.remember(challenge, for: endpoint.host)
+                switch authorize(challenge, endpoint: endpoint, credential: credential, scope: scope) {
+                case .success(let value?):
+                    authorization = value
+                    continue
+                case .success(nil):
+                    return .success(response)
+                case .failure(let finished):
+                    return .failure(finished)
+                }
+            case 429 where !waitedOn429:
+                let wait = response.header("retry-after").flatMap(Double.init) ?? 1
+                guard wait <= 5, Self.now() + wait < deadline else { return .failure(Finished(rateLimited(response, host: currentHost))) }
+                waitedOn429 = true
+                usleep(UInt32(wait * 1_000_000))
+                continue
+            case 429:
+                return .failure(Finished(rateLimited(response, host: currentHost)))
+            case 301, 302, 303, 307, 308:
+                guard hops < 3, let location = response.header("location") else { return .success(response) }
+                hops += 1
+                current.url = Self.resolve(location, against: current.url)
+                currentHost = Self.host(of: current.url)
+                continue
+            default:
+                return .success(response)
+            }
+        }
+    }
+
+    private func rateLimited(_ response: HTTPResponse, host: String) -> LookupResult {
+        var result = LookupResult(status: .rateLimited)
+        result.httpStatus = 429
+        result.host = host
+        result.retryAfter = response.header("retry-after").flatMap(Double.init)
+        result.rateLimitRemaining = response.header("ratelimit-remaining")
+        result.reason = "429 Too Many Requests\(Self.errorSuffix(response))"
+        return result
+    }
+
+    private mutating func transmit(_ request: HTTPRequest, tls: TLSOptions, host: String) -> Result<HTTPResponse, TransportFailure> {
+        let remaining = deadline - Self.now()
+        guard remaining > 0 else { return .failure(.timeout) }
+        requests += 1
+        return transport.send(request, tls: tls, timeout: remaining, maxBodyBytes: 8 << 20)
+    }
+
+    /// The header to send before any challenge, when an earlier request to this host already told the scheme.
+    private func authorizationUpFront(endpoint: RegistryEndpoint, credential: RegistryCredential?, scope: String) -> String? {
+        guard let challenge = tokens.challenge(for: endpoint.host) else { return nil }
+        if challenge.scheme == "basic" {
+            guard let credential, canSendCredential(to: endpoint) else { return nil }
+            return Self.basic(credential)
+        }
+        let key = TokenStore.Key(
+            realm: challenge["realm"] ?? "", service: challenge["service"] ?? "", scope: scope, credential: credential?.identity ?? "")
+        return tokens.token(key, now: Self.now()).map { "Bearer \($0)" }
+    }
+
+    /// Never over plain HTTP unless that registry is configured insecure (or is localhost).
+    private func canSendCredential(to endpoint: RegistryEndpoint) -> Bool {
+        endpoint.scheme == "https" || endpoint.configuredInsecure
+    }
+
+    /// The `Authorization` value that answers `challenge`; nil when there is nothing to answer with
+    /// (anonymous and Basic); a finished result when the token server refuses or fails.
+    private mutating func authorize(_ challenge: AuthChallenge, endpoint: RegistryEndpoint, credential: RegistryCredential?, scope: String)
+        -> Result<String?, Finished>
+    {
+        if challenge.scheme == "basic" {
+            guard let credential, canSendCredential(to: endpoint) else { return .success(nil) }
+            return .success(Self.basic(credential))
+        }
+        if let token = credential?.registryToken, !token.isEmpty { return .success("Bearer \(token)") }
+        guard let realm = challenge["realm"], let realmURL = URL(string: realm), let realmScheme = realmURL.scheme?.lowercased() else {
+            return .success(nil)
+        }
+        let service = challenge["service"] ?? ""
+        let wantedScope = challenge["scope"] ?? scope
+        let key = TokenStore.Key(realm: realm, service: service, scope: wantedScope, credential: credential?.identity ?? "")
+        if let token = tokens.token(key, now: Self.now()) { return .success("Bearer \(token)") }
+        // Credentials go to the realm the challenge names only over TLS (or to a loopback realm).
+        let realmHost = Self.host(of: realm)
+        let mayCarryCredential = realmScheme == "https" || HostsConfiguration.isLocalhost(realmHost)
+        var query = [("service", service)]
+        for part in wantedScope.split(separator: " ") { query.append(("scope", String(part))) }
+        var request: HTTPRequest
+        if let credential, mayCarryCredential, let refresh = credential.identityToken, !refresh.isEmpty {
+            let form = (query + [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "pullcheck")])
+                .map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&")
+            request = HTTPRequest(
+                method: "POST", url: realm, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+        } else {
+            let separator = realm.contains("?") ? "&" : "?"
+            request = HTTPRequest(
+                method: "GET", url: realm + separator + query.map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&"))
+            if let credential, mayCarryCredential { request.headers.append(("Authorization", Self.basic(credential))) }
+        }
+        switch transmit(request, tls: endpoint.tls, host: realmHost) {
+        case .failure(let failure):
+            return .failure(Finished(Self.unreachable(failure, host: realmHost, timeout: settings.timeout)))
+        case .success(let response):
+            guard response.status == 200,
+                let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+                let token = (object["token"] as? String) ?? (object["access_token"] as? String), !token.isEmpty
+            else {
+                var result = LookupResult(status: response.status == 429 ? .rateLimited : .unauthorized)
+                result.httpStatus = response.status
+                result.credential = credential?.source
+                result.host = realmHost
+                result.reason =
+                    response.status == 401 || response.status == 403
+                    ? "the token server \(realmHost) refused the credentials (HTTP \(response.status))"
+                    : "the token server \(realmHost) answered HTTP \(response.status)"
+                return .failure(Finished(result))
+            }
+            let expiresIn = (object["expires_in"] as? NSNumber)?.doubleValue ?? 60
+            tokens.store(token, for: key, expiresIn: expiresIn, now: Self.now())
+            return .success("Bearer \(token)")
+        }
+    }
+
+    static func basic(_ credential: RegistryCredential) -> String {
+        "Basic " + Data("\(credential.username):\(credential.password)".utf8).base64EncodedString()
+    }
+
+    static func formEscape(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:/")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+
+    static func host(of url: String) -> String {
+        guard let range = url.range(of: "://") else { return "" }
+        return String(url[range.upperBound...].prefix { $0 != "/" && $0 != "?" })
+    }
+
+    static func resolve(_ location: String, against base: String) -> String {
+        if location.contains("://") { return location }
+        guard let range = base.range(of: "://") else { return location }
+        let scheme = base[..<range.lowerBound]
+        let host = host(of: base)
+        if location.hasPrefix("//") { return "\(scheme):\(location)" }
+        if location.hasPrefix("/") { return "\(scheme)://\(host)\(location)" }
+        let path = base[range.upperBound...].dropFirst(host.count).prefix { $0 != "?" }
+        let directory = path.lastIndex(of: "/").map { path[...$0] } ?? "/"
+        return "\(scheme)://\(host)\(directory)\(location)"
+    }
+
+    /// The `code`s of a registry error body (`{"errors":[{"code":"MANIFEST_UNKNOWN",…}]}`).
+    static func errorCodes(_ response: HTTPResponse) -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let errors = object["errors"] as? [[String: Any]]
+        else { return [] }
+        return errors.compactMap { $0["code"] as? String }
+    }
+
+    static func errorSuffix(_ response: HTTPResponse) -> String {
+        let codes = errorCodes(response)
+        return codes.isEmpty ? "" : " (\(codes.joined(separator: ", ")))"
+    }
+
+    /// What a 401/403 says: anonymous refused, insufficient scope, a bad token, or the credentials refused.
+    static func denial(_ response: HTTPResponse, credential: RegistryCredential?) -> String {
+        let challenge = AuthChallenge.parse(response.headers("www-authenticate")).first
+        if let error = challenge?["error"] {
+            return error == "insufficient_scope"
+                ? (credential == nil
+                    ? "pull access denied: anonymous access is not allowed (insufficient_scope)"
+                    : "pull access denied: the credentials may not pull this repository (insufficient_scope)")
+                : "the registry rejected the token (\(error))"
+        }
+        if response.status == 403 { return "403 Forbidden\(errorSuffix(response))" }
+        return credential == nil ? "401 Unauthorized: anonymous access is not allowed" : "401 Unauthorized: the credentials were refused"
+    }
+
+    static func unreachable(_ failure: TransportFailure, host: String, timeout: Double) -> LookupResult {
+        var result = LookupResult(status: .unreachable)
+        result.host = host
+        switch failure {
+        case .dns: result.unreachable = .dns(host: host)
+        case .refused: result.unreachable = .refused(host: host)
+        case .timeout: result.unreachable = .timeout(host: host, seconds: timeout)
+        case .tlsUnknownAuthority(let detail): result.unreachable = .tlsUnknownAuthority(host: host, detail: detail)
+        case .tlsHostname(let detail): result.unreachable = .tlsHostname(host: host, detail: detail)
+        case .tlsExpired(let detail): result.unreachable = .tlsExpired(host: host, detail: detail)
+        case .tlsHandshake(_, plainHTTPPeer: true): result.unreachable = .plainHTTPServer(host: host)
+        case .tlsHandshake(let detail, plainHTTPPeer: false): result.unreachable = .tlsOther(host: host, detail: detail)
+        case .proxy(let detail): result.unreachable = .proxy(detail: detail)
+        case .reset(let detail): result.unreachable = .other(host: host, detail: "connection reset: \(detail)")
+        case .tooLarge: result.unreachable = .other(host: host, detail: "the answer was too large")
+        case .other(let code, let detail): result.unreachable = .other(host: host, detail: "\(detail) (curl \(code))")
+        case .unavailable(let detail): result.unreachable = .clientUnavailable(detail: detail)
+        }
+        result.reason = "\(failure)"
+        return result
+    }
+}
