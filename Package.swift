@@ -8,7 +8,9 @@ let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable", "-u
 let package = Package(
     name: "pullcheck",
     products: [
-        .executable(name: "pullcheck", targets: ["pullcheck"])
+        .executable(name: "pullcheck", targets: ["pullcheck"]),
+        // `pullcheck --online` hands over to this one (dynamic: libcurl is loaded on demand).
+        .executable(name: "pullcheck-online", targets: ["pullcheck-online"]),
     ],
     targets: [
         .systemLibrary(
@@ -23,6 +25,7 @@ let package = Package(
         // Only the `pullcheck-online` executable links it; the offline executable stays static.
         .target(name: "RegistryClient", dependencies: ["RegistryModel"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
+        .executableTarget(name: "pullcheck-online", dependencies: ["PullCheckKit", "RegistryClient", "RegistryModel"]),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
     ]

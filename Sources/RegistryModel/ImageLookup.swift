@@ -37,6 +37,9 @@ public struct ImageLookup: Sendable, Hashable {
     public var digest: String?
     /// What kubelet would present, in kubelet's order; empty means an anonymous pull.
     public var podCredentials: [RegistryCredential]
+    /// false when the pod's pull secrets are not all readable here (not in the manifests, sealed, or
+    /// added at admission): a refusal then says nothing about the pod, only a 404 or a success does.
+    public var podCredentialsKnown: Bool
     /// The runner's own credentials for this registry (docker/podman config), to tell "does not exist"
     /// from "exists, but the pod cannot pull it", and for node-authenticated registries.
     public var runnerCredentials: [RegistryCredential]
@@ -50,7 +53,7 @@ public struct ImageLookup: Sendable, Hashable {
 
     public init(
         registry: String, repository: String, tag: String?, digest: String?, podCredentials: [RegistryCredential] = [],
-        runnerCredentials: [RegistryCredential] = [], nodeAuthenticated: Bool = false, platforms: [String] = ["linux/amd64"],
+        podCredentialsKnown: Bool = true, runnerCredentials: [RegistryCredential] = [], nodeAuthenticated: Bool = false, platforms: [String] = ["linux/amd64"],
         wantsSize: Bool = false
     ) {
         self.registry = registry
@@ -58,6 +61,7 @@ public struct ImageLookup: Sendable, Hashable {
         self.tag = tag
         self.digest = digest
         self.podCredentials = podCredentials
+        self.podCredentialsKnown = podCredentialsKnown
         self.runnerCredentials = runnerCredentials
         self.nodeAuthenticated = nodeAuthenticated
         self.platforms = platforms

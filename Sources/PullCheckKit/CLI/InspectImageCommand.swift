@@ -1,7 +1,10 @@
+import RegistryModel
+
 /// `pullcheck inspect-image REF...`: what kubelet makes of each reference, and pullcheck's verdict.
 struct InspectImageCommand {
-    struct Options {
+    struct Options: HasOnlineOptions {
         var references: [String] = []
+        var online = OnlineOptions()
         var format = OutputFormat.text
         var configFile: String?
         var noConfig = false
@@ -10,7 +13,7 @@ struct InspectImageCommand {
     static let spec = CommandSpec<Options>(
         name: "inspect-image",
         abstract: "Show how kubelet parses image references, and what pullcheck thinks of them.",
-        usage: "pullcheck inspect-image [--format text|json] [--config <file>] <reference> ...",
+        usage: "pullcheck inspect-image [--format text|json] [--config <file>] [--online] <reference> ...",
         options: [
             OptionSpec(["--format", "-f"], value: "format", help: "text or json (default: text).") {
                 options, value throws(UsageError) in
@@ -22,7 +25,7 @@ struct InspectImageCommand {
                 options, value throws(UsageError) in options.configFile = value
             },
             OptionSpec(["--no-config"], help: "Ignore .pullcheck.yaml files.") { options, _ throws(UsageError) in options.noConfig = true },
-        ],
+        ] + OnlineOptions.specs(),
         positional: { options, value throws(UsageError) in options.references.append(value) },
         discussion: """
             Exit status 1 if any reference is invalid. Quote references that contain shell characters:
@@ -42,9 +45,11 @@ struct InspectImageCommand {
         let normalized: String?
         let defaultPullPolicy: String?
         let registry: String?
+        /// The registry's answer (`--online` only).
+        var online: OnlineInspection? = nil
 
         enum CodingKeys: String, CodingKey {
-            case input, valid, error, message, domain, path, tag, digest, normalized, defaultPullPolicy, registry
+            case input, valid, error, message, domain, path, tag, digest, normalized, defaultPullPolicy, registry, online
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -57,7 +62,65 @@ struct InspectImageCommand {
             ] {
                 if let value { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
             }
+            if let online { try container.encode(online, forKey: .online) }
         }
+    }
+
+    /// `"online"` in the JSON: what the registry said; never a credential, only where it came from.
+    struct OnlineInspection: Encodable {
+        let status: String
+        let digest: String?
+        let mediaType: String?
+        let platforms: [String]
+        let size: Int64?
+        let httpStatus: Int?
+        let reason: String
+        let credential: String?
+
+        init(_ result: LookupResult) {
+            status = result.status.rawValue
+            digest = result.digest
+            mediaType = result.mediaType
+            platforms = result.platforms
+            size = result.size
+            httpStatus = result.httpStatus
+            reason = displayText(result.reason)
+            credential = result.credential
+        }
+
+        enum CodingKeys: String, CodingKey { case status, digest, mediaType, platforms, size, httpStatus, reason, credential }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            if let digest { try container.encode(digest, forKey: .digest) } else { try container.encodeNil(forKey: .digest) }
+            if let mediaType { try container.encode(mediaType, forKey: .mediaType) } else { try container.encodeNil(forKey: .mediaType) }
+            try container.encode(platforms, forKey: .platforms)
+            if let size { try container.encode(size, forKey: .size) } else { try container.encodeNil(forKey: .size) }
+            if let httpStatus { try container.encode(httpStatus, forKey: .httpStatus) } else { try container.encodeNil(forKey: .httpStatus) }
+            try container.encode(reason, forKey: .reason)
+            if let credential { try container.encode(credential, forKey: .credential) } else { try container.encodeNil(forKey: .credential) }
+        }
+    }
+
+    /// Asks the registries about the valid references, with the runner's own credentials.
+    static func lookUp(_ references: [ImageReference?], configuration: Configuration, online: OnlineRun) -> [LookupResult?] {
+        var lookups: [ImageLookup] = []
+        var slots: [Int?] = []
+        for reference in references {
+            guard let reference else {
+                slots.append(nil)
+                continue
+            }
+            slots.append(lookups.count)
+            lookups.append(
+                ImageLookup(
+                    registry: reference.domain, repository: reference.path, tag: reference.tag, digest: reference.digest?.description,
+                    podCredentials: online.localCredentials.credentials(for: reference), platforms: configuration.online.platforms,
+                    wantsSize: true))
+        }
+        let results = lookups.isEmpty ? [] : online.service.lookup(lookups, settings: online.settings)
+        return slots.map { slot in slot.flatMap { $0 < results.count ? results[$0] : nil } }
     }
 
     static func inspect(_ input: String, configuration: Configuration) -> (
@@ -89,9 +152,17 @@ struct InspectImageCommand {
         var options = Options()
         guard try spec.parse(arguments, into: &options, environment) else { return ExitStatus.success }
         guard !options.references.isEmpty else { throw UsageError("inspect-image needs at least one image reference") }
-        let (configuration, _) = try PullCheckCLI.configuration(
+        var (configuration, _) = try PullCheckCLI.configuration(
             file: options.configFile, noConfig: options.noConfig, environment: environment)
-        let results = options.references.map { inspect($0, configuration: configuration) }
+        options.online.apply(to: &configuration.online)
+        // Only `--online` on this command line asks registries (not `online: true` in the configuration).
+        configuration.online.enabled = options.online.enabled
+        let online = try OnlineSetup.prepare(configuration, environment)
+        var results = options.references.map { inspect($0, configuration: configuration) }
+        if let online {
+            let answers = lookUp(results.map(\.2), configuration: configuration, online: online)
+            for index in results.indices { results[index].0.online = answers[index].map(OnlineInspection.init) }
+        }
         if options.format == .json {
             let value = (try? JSONValueEncoder().encode(results.map(\.0))) ?? .null
             environment.writeOutput(value.serialized() + "\n")
@@ -140,6 +211,17 @@ struct InspectImageCommand {
         row("kubelet pulls", reference.pullReference)
         row("default policy", "\(reference.defaultPullPolicy.rawValue) (when imagePullPolicy is not set)")
         row("registry access", "\(verdict.0.rawValue): \(verdict.1)")
+        if let online = inspection.online {
+            var answer = online.status
+            if let status = online.httpStatus { answer += " (HTTP \(status))" }
+            if !online.reason.isEmpty { answer += ": " + online.reason }
+            row("registry answer", answer)
+            if let digest = online.digest { row("digest (registry)", digest) }
+            if let mediaType = online.mediaType { row("media type", mediaType) }
+            if !online.platforms.isEmpty { row("platforms", online.platforms.joined(separator: ", ")) }
+            if let size = online.size { row("compressed size", OnlineConfiguration.formatSize(size) + " (\(configuration.online.platforms.first ?? "linux/amd64"))") }
+            row("credential", online.credential ?? "none (anonymous)")
+        }
         var notes: [String] = []
         if reference.tag == "latest" && reference.digest == nil { notes.append("the tag latest moves; pin a version or a digest") }
         if reference.tag == nil && reference.digest == nil { notes.append("no tag: kubelet pulls latest, which moves") }

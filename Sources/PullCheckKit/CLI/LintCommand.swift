@@ -2,8 +2,9 @@
 struct LintCommand {
     enum ColorChoice: String, CaseIterable { case auto, always, never }
 
-    struct Options {
+    struct Options: HasOnlineOptions {
         var paths: [String] = []
+        var online = OnlineOptions()
         var format = OutputFormat.text
         var stdinFilename: String?
         var configFile: String?
@@ -102,6 +103,7 @@ struct LintCommand {
             ) {
                 options, value throws(UsageError) in options.rulesBaseURL = try validatedRulesBaseURL(value)
             },
+        ] + OnlineOptions.specs() + [
             OptionSpec(["--jobs", "-j"], value: "n", help: "Lint this many files in parallel (default: the number of processors).") {
                 options, value throws(UsageError) in
                 guard let jobs = Int(value), jobs >= 1, jobs <= 1024 else { throw UsageError("--jobs must be a number from 1 to 1024") }
@@ -118,6 +120,7 @@ struct LintCommand {
             Examples:
               pullcheck k8s/
               helm template my-release ./chart | pullcheck -
+              pullcheck --online k8s/
               pullcheck --format sarif k8s/ > pullcheck.sarif
               pullcheck --quiet --stdin-filename deploy.yaml - < deploy.yaml
             """)
@@ -139,6 +142,7 @@ struct LintCommand {
         if options.noIgnoreVCS { configuration.respectIgnoreFiles = false }
         if options.forceExclude { configuration.forceExclude = true }
         if options.noProjectContext { configuration.projectContext = false }
+        options.online.apply(to: &configuration.online)
         for id in options.enable { configuration.rules[id, default: .init()].enabled = true }
         for id in options.disable {
             if RuleRegistry.description(of: id)?.isInputError == true {
@@ -166,7 +170,9 @@ struct LintCommand {
         if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("standard input (-) can be read only once") }
 
         var stdinFailure: InputFailure?
-        let linter = Linter(configuration: configuration)
+        var linter = Linter(configuration: configuration)
+        // Before any input is read: an executable without a registry client hands the run over here.
+        linter.online = try OnlineSetup.prepare(configuration, environment)
         var report = linter.lint(paths: paths, workingDirectory: environment.workingDirectory, jobs: options.jobs) {
             let name = options.stdinFilename ?? "<stdin>"
             if environment.streamsStandardInput { return LintInput(displayName: name, content: .stream(StreamedInput(descriptor: 0))) }

@@ -1,3 +1,5 @@
+import RegistryModel
+
 /// What the command line touches: arguments, streams, environment. Tests pass their own.
 public struct CLIEnvironment {
     public var arguments: [String]
@@ -9,6 +11,12 @@ public struct CLIEnvironment {
     public var workingDirectory: String?
     /// Lint standard input as a stream (file descriptor 0) instead of `readStandardInput`'s bytes.
     public var streamsStandardInput = false
+    /// Makes the registry client for `--online`. Only `pullcheck-online` sets it: the offline
+    /// executable never links an HTTP client.
+    public var makeLookupService: (@Sendable (OnlineSettings) -> Result<any ImageLookupService, OnlineProblem>)?
+    /// Replaces the process with `pullcheck-online` and the same arguments, for an online run of an
+    /// executable without a registry client; returns only on failure, with the reason.
+    public var handOverToOnline: (() -> String)?
 
     public init(
         arguments: [String], writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
@@ -35,6 +43,7 @@ public struct CLIEnvironment {
             variable: { ProcessEnvironment.variable($0) },
             workingDirectory: FileSystem.currentDirectory())
         environment.streamsStandardInput = true
+        environment.handOverToOnline = { OnlineHandOver.exec() }
         return environment
     }
 }
@@ -99,6 +108,9 @@ public enum PullCheckCLI {
             environment.writeError(
                 errorLine(error.message) + "Run 'pullcheck \(command == "lint" ? "" : command + " ")--help' for usage.\n")
             return ExitStatus.usage
+        } catch let error as OnlineUnavailable {
+            environment.writeError(errorLine(error.message))
+            return ExitStatus.inputError
         } catch let error as ConfigurationError {
             for problem in error.problems { environment.writeError(errorLine(problem.description)) }
             return ExitStatus.usage

@@ -21,6 +21,8 @@ struct RulesCommand {
         let enabledByDefault: Bool
         let summary: String
         let url: String
+        /// Runs only with `--online`.
+        let online: Bool
     }
 
     static func run(_ arguments: [String], _ environment: CLIEnvironment) throws -> Int32 {
@@ -31,7 +33,7 @@ struct RulesCommand {
             let entries = descriptions.map {
                 Entry(
                     id: $0.id, name: $0.name, severity: $0.severity.rawValue, enabledByDefault: $0.enabledByDefault,
-                    summary: $0.summary, url: RuleDocumentation.url(for: $0))
+                    summary: $0.summary, url: RuleDocumentation.url(for: $0), online: $0.isOnline)
             }
             environment.writeOutput(((try? JSONValueEncoder().encode(entries)) ?? .null).serialized() + "\n")
             return ExitStatus.success
@@ -39,7 +41,8 @@ struct RulesCommand {
         let width = descriptions.map(\.id.count).max() ?? 0
         var out = ""
         for description in descriptions {
-            let state = description.isInputError || description.enabledByDefault ? "" : " (off by default)"
+            var state = description.isInputError || description.enabledByDefault ? "" : " (off by default)"
+            if description.isOnline { state += " (--online only)" }
             out += description.id + String(repeating: " ", count: width - description.id.count + 2)
             out += description.severity.rawValue + String(repeating: " ", count: 9 - description.severity.rawValue.count)
             out += RuleDocumentation.plainText(description.summary) + state + "\n"

@@ -41,6 +41,8 @@ public struct Configuration: Sendable {
     public var strict = false
     /// Ignore suppression annotations and comments.
     public var noIgnore = false
+    /// Asking registries (`--online`): off by default.
+    public var online = OnlineConfiguration()
     /// Where each setting came from, by its key in `.pullcheck.yaml` (absent: the default).
     public var origins: [String: String] = [:]
 

@@ -120,7 +120,8 @@ public enum ConfigurationLoader {
 
         static let topLevelKeys = [
             "rules", "fail-level", "strict", "registries", "immutable-tags", "external-secrets", "manifests-complete",
-            "exclude", "no-ignore", "admission-pull-secrets", "custom-resources",
+            "exclude", "no-ignore", "admission-pull-secrets", "custom-resources", "online", "platforms", "online-timeout", "certs-dir",
+            "image-size-limit", "online-cache", "local-credentials", "tag-cache-ttl",
         ]
 
         mutating func read(_ root: NodeID) throws(ConfigurationError) {
@@ -156,6 +157,37 @@ public enum ConfigurationLoader {
                     configuration.exclude = try strings(value, key)
                 case "custom-resources":
                     configuration.customResources = try readCustomResources(value)
+                case "online": configuration.online.enabled = try bool(value, key)
+                case "platforms":
+                    let platforms = document.kind(value) == .sequence ? try strings(value, key) : [try string(value, key)]
+                    for platform in platforms where !OnlineConfiguration.isPlatform(platform) {
+                        throw error(value, "platforms entries are os/arch or os/arch/variant, such as linux/amd64 (not \"\(platform)\")")
+                    }
+                    guard !platforms.isEmpty else { throw error(value, "platforms must name at least one os/arch") }
+                    configuration.online.platforms = platforms
+                case "online-timeout":
+                    let text = try string(value, key)
+                    guard let seconds = Double(text), seconds > 0, seconds <= 600 else {
+                        throw error(value, "online-timeout must be a number of seconds from 0 to 600 (not \"\(text)\")")
+                    }
+                    configuration.online.timeout = seconds
+                case "certs-dir":
+                    configuration.online.certsDirectories =
+                        document.kind(value) == .sequence ? try strings(value, key) : [try string(value, key)]
+                case "image-size-limit":
+                    let text = try string(value, key)
+                    guard let bytes = OnlineConfiguration.parseSize(text), bytes > 0 else {
+                        throw error(value, "image-size-limit must be a size such as 2GiB or 500MB (not \"\(text)\")")
+                    }
+                    configuration.online.imageSizeLimit = bytes
+                case "online-cache": configuration.online.useCache = try bool(value, key)
+                case "local-credentials": configuration.online.localCredentials = try bool(value, key)
+                case "tag-cache-ttl":
+                    let text = try string(value, key)
+                    guard let seconds = Double(text), seconds >= 0 else {
+                        throw error(value, "tag-cache-ttl must be a number of seconds (not \"\(text)\")")
+                    }
+                    configuration.online.tagCacheSeconds = seconds
                 case "admission-pull-secrets":
                     guard document.kind(value) == .mapping else {
                         throw error(value, "admission-pull-secrets must map namespaces (or \"*\") to lists of Secret names")

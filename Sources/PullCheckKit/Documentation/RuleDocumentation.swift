@@ -26,7 +26,8 @@ public enum RuleDocumentation {
         if description.isInputError {
             out += " · Always enabled (input errors cannot be switched off; they make pullcheck exit with status 2)\n\n"
         } else {
-            out += " · Enabled by default: **\(description.enabledByDefault ? "yes" : "no")**\n\n"
+            out += " · Enabled by default: **\(description.enabledByDefault ? "yes" : "no")**"
+            out += description.isOnline ? " · Online only (`--online`: pullcheck asks the registry)\n\n" : "\n\n"
         }
         out += description.summary + "\n\n"
         out += "## What it checks\n\n" + description.details + "\n\n"

@@ -30,6 +30,8 @@ public struct LintReport: Sendable {
     public var sensitiveLines: [String: [ClosedRange<Int>]] = [:]
     /// What the columns of `diagnostics` count (characters unless converted).
     public var columnUnit = ColumnUnit.character
+    /// The registry lookups of an online run (nil offline).
+    public var online: OnlineStatistics?
 
     public var hasInputErrors: Bool { !inputFailures.isEmpty || !unparseableFiles.isEmpty }
 
@@ -71,6 +73,8 @@ private struct Enabled<Rule: Sendable>: Sendable {
 /// Lints inputs: files in parallel, one document at a time, then the cross-object rules.
 public struct Linter: Sendable {
     public let configuration: Configuration
+    /// How to ask registries, for runs with `online` on; without it the online rules do not run.
+    public var online: OnlineRun?
     private let objectRules: [Enabled<any ObjectRule>]
     private let runRules: [Enabled<any RunRule>]
     private let limits: YAMLLimits
@@ -158,6 +162,24 @@ public struct Linter: Sendable {
                 diagnostics[Int(input)].append(diagnostic)
             }
         }
+        if configuration.online.enabled, let online {
+            let check = OnlineCheck(configuration: configuration, online: online)
+            let answers = check.run(facts, inputCount: inputs.count)
+            report.online = answers.statistics
+            if !answers.settled.isEmpty {
+                // The registry has answered what these offline rules guess (whether an anonymous pull works).
+                for index in diagnostics.indices {
+                    diagnostics[index].removeAll { diagnostic in
+                        OnlineCheck.settledRules.contains(diagnostic.ruleID)
+                            && answers.settled.contains(
+                                OnlineCheck.Settled(input: index, ordinal: diagnostic.objectOrdinal ?? -1, container: diagnostic.container))
+                    }
+                }
+            }
+            for finding in answers.findings where diagnostics.indices.contains(finding.input) {
+                diagnostics[finding.input].append(finding.diagnostic)
+            }
+        }
         for index in diagnostics.indices {
             report.diagnostics += applySuppressions(diagnostics[index], suppressions[index], file: inputs[index].displayName)
         }
@@ -216,7 +238,8 @@ public struct Linter: Sendable {
         if input.isContext {
             guard input.role == .manifest,
                 let objects = ManifestReader.objects(
-                    in: document, firstOrdinal: result.objects, customResources: configuration.customResources)
+                    in: document, firstOrdinal: result.objects, customResources: configuration.customResources,
+                    keepPullCredentials: configuration.online.enabled)
             else { return }
             result.objects += objects.count
             for object in objects { collectFacts(object, input: input, into: &result) }
@@ -234,7 +257,9 @@ public struct Linter: Sendable {
             break
         }
         guard
-            let objects = ManifestReader.objects(in: document, firstOrdinal: result.objects, customResources: configuration.customResources)
+            let objects = ManifestReader.objects(
+                in: document, firstOrdinal: result.objects, customResources: configuration.customResources,
+                keepPullCredentials: configuration.online.enabled)
         else {
             if !(document.kind(root) == .scalar && document.isNull(root)) {
                 reportLoader(

@@ -60,7 +60,7 @@ public struct RunFacts: Sendable {
         admissionPolicies.append(contentsOf: other.admissionPolicies)
     }
 
-    /// Adds a pod of this file, if any run rule can use it.
+    /// Adds a pod of this file, if any run rule (or the online mode) can use it.
     mutating func addPod(
         file: String, input: Int, unit: String, object: ManifestObject, podSpec: PodSpec, configuration: Configuration,
         pool: inout StringPool
@@ -76,7 +76,8 @@ public struct RunFacts: Sendable {
                 // A misspelt host fails before credentials matter; registry-typo reports it.
                 && KnownRegistries.typoExplanation(for: reference, configuration: configuration) == nil
             let isDockerHub = reference.isDockerHub
-            guard isPrivate || (hubMatters && isDockerHub) else { continue }
+            // The online mode asks about every image.
+            guard isPrivate || (hubMatters && isDockerHub) || configuration.online.enabled else { continue }
             containers.append(
                 ContainerFact(
                     name: container.name.map { pool.intern($0) }, kind: container.kind, index: Int32(clamping: container.index),

@@ -17,6 +17,8 @@ struct JSONReporter: Reporter {
         let summary: Summary
         let statistics: [String: Int]?
         let inputErrors: [InputError]?
+        /// With `--statistics` in an online run: what the registry lookups cost.
+        var online: OnlineStatistics? = nil
     }
 
     struct Finding {
@@ -70,7 +72,7 @@ struct JSONReporter: Reporter {
         if context.statistics {
             statistics = Dictionary(uniqueKeysWithValues: ruleStatistics(report.diagnostics).map { ($0.rule, $0.count) })
         }
-        return Output(
+        var output = Output(
             version: Self.version, columnUnit: report.columnUnit.rawValue, findings: findings,
             summary: Summary(
                 files: report.fileCount, documents: report.documentCount, objects: report.objectCount,
@@ -79,6 +81,8 @@ struct JSONReporter: Reporter {
             statistics: statistics,
             inputErrors: report.inputFailures.isEmpty
                 ? nil : report.inputFailures.map { InputError(file: $0.file, message: displayText($0.message)) })
+        if context.statistics { output.online = report.online }
+        return output
     }
 
     func report(_ report: LintReport, context: ReportContext) -> String {
@@ -124,6 +128,17 @@ struct JSONReporter: Reporter {
         ]
         if let statistics = output.statistics {
             members.append(("statistics", .object(statistics.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })))
+        }
+        if let online = output.online {
+            members.append(
+                (
+                    "online",
+                    .object([
+                        ("images", .int(online.images)), ("lookups", .int(online.lookups)), ("cacheHits", .int(online.cacheHits)),
+                        ("requests", .int(online.requests)), ("seconds", .double((online.seconds * 1000).rounded() / 1000)),
+                        ("notChecked", .array(online.notChecked.map { .string(displayText($0)) })),
+                    ])
+                ))
         }
         if let errors = output.inputErrors {
             members.append(("inputErrors", .array(errors.map { .object([("file", .string($0.file)), ("message", .string($0.message))]) })))

@@ -52,12 +52,28 @@ struct TextReporter: Reporter {
                 out += "Skipped \(plural(report.notes.count, "path")):\n"
                 for note in report.notes { out += "  " + displayText(note.file) + ": " + displayText(note.reason) + "\n" }
             }
+            if let online = report.online {
+                if !out.isEmpty { out += "\n" }
+                out += "Online: \(plural(online.images, "image")) looked up, \(plural(online.lookups, "distinct lookup")) "
+                out += "(\(online.cacheHits) from the cache), \(plural(online.requests, "request")), \(Self.seconds(online.seconds)) s\n"
+                if !online.notChecked.isEmpty {
+                    out += "Not checked (\(online.notChecked.count)):\n"
+                    for line in online.notChecked { out += "  " + displayText(line) + "\n" }
+                }
+            }
         }
         if !context.quiet {
             if !report.diagnostics.isEmpty || context.statistics { out += "\n" }
             out += summaryLine(report) + "\n"
         }
         return out
+    }
+
+    /// `0.42`: seconds with two decimals.
+    static func seconds(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// Whether a line looks like it holds a credential (judged once per line; see

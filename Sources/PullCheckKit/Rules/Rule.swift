@@ -33,12 +33,15 @@ public struct RuleDescription: Sendable {
     public let references: [Reference]
     /// Rules about input that could not be read or parsed: always on, always errors, exit code 2.
     public let isInputError: Bool
+    /// Rules about a registry's answer: they run only with `--online`, and their examples run
+    /// against the test registries.
+    public let isOnline: Bool
 
     public init(
         id: String, name: String, severity: Severity, enabledByDefault: Bool = true, summary: String,
         details: String, rationale: String, fix: String, triggeringExamples: [Example],
         nonTriggeringExamples: [Example], configuration: String? = nil, exceptions: String? = nil,
-        references: [Reference] = [], isInputError: Bool = false
+        references: [Reference] = [], isInputError: Bool = false, isOnline: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -54,6 +57,7 @@ public struct RuleDescription: Sendable {
         self.exceptions = exceptions
         self.references = references
         self.isInputError = isInputError
+        self.isOnline = isOnline
     }
 }
 
@@ -121,6 +125,12 @@ protocol ObjectRule: Rule {
 protocol RunRule: Rule {
     init()
     func check(_ facts: RunFacts, _ context: inout RunRuleContext)
+}
+
+/// A rule about a registry's answer for one container (online mode only).
+protocol OnlineRule: Rule {
+    init()
+    func check(_ answer: OnlineAnswer, _ context: inout RunRuleContext)
 }
 
 /// What an object rule can see and where it reports.

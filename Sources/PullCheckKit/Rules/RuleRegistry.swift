@@ -37,10 +37,21 @@ public enum RuleRegistry {
         PullSecretWrongTypeRule.self,
     ]
 
+    /// Rules about registries' answers (`--online`).
+    static let onlineRules: [any OnlineRule.Type] = [
+        ImageNotFoundRule.self,
+        ImageTooLargeRule.self,
+        PlatformNotAvailableRule.self,
+        PullUnauthorizedRule.self,
+        RegistryRateLimitedRule.self,
+        RegistryUnreachableRule.self,
+        Schema1ManifestRule.self,
+    ]
+
     /// All rules, sorted by id.
     public static let all: [any Rule.Type] =
         (loaderRules + objectRules.map { $0 as any Rule.Type }
-        + runRules.map { $0 as any Rule.Type }).sorted { $0.description.id < $1.description.id }
+        + runRules.map { $0 as any Rule.Type } + onlineRules.map { $0 as any Rule.Type }).sorted { $0.description.id < $1.description.id }
 
     /// The descriptions of all rules, sorted by id.
     public static let descriptions: [RuleDescription] = all.map { $0.description }

@@ -42,7 +42,8 @@ struct LookupCache: Sendable {
 
     func path(for lookup: ImageLookup) -> String {
         var key = [lookup.registry, lookup.repository, lookup.tag ?? "", lookup.digest ?? "", lookup.platforms.joined(separator: ","),
-            lookup.wantsSize ? "size" : "", lookup.nodeAuthenticated ? "node" : ""]
+            lookup.wantsSize ? "size" : "", lookup.nodeAuthenticated ? "node" : "",
+            lookup.podCredentialsKnown ? "" : "unknown"]
         key += lookup.podCredentials.map { "pod:" + $0.identity } + lookup.runnerCredentials.map { "runner:" + $0.identity }
         return "\(directory)/\(Self.hash(key.joined(separator: "\u{1}"))).json"
     }

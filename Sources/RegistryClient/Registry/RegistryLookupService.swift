@@ -82,7 +82,17 @@ public final class RegistryLookupService: ImageLookupService {
             }
         } else {
             result = ask(&query, endpoints, credentials: lookup.podCredentials)
-            if result.status == .unauthorized, !lookup.runnerCredentials.isEmpty {
+            if result.status == .unauthorized, !lookup.podCredentialsKnown {
+                // The refusal is of credentials the pod may not use: only the runner's can still tell.
+                let runner = lookup.runnerCredentials.isEmpty ? result : ask(&query, endpoints, credentials: lookup.runnerCredentials)
+                if runner.status == .notFound {
+                    result = runner
+                } else {
+                    result.status = .notChecked
+                    result.visibleToRunner = runner.status == .found ? true : nil
+                    result.reason = "the pod's pull secrets are not readable here (not in the manifests, sealed, or added at admission)"
+                }
+            } else if result.status == .unauthorized, !lookup.runnerCredentials.isEmpty {
                 let pod = result
                 let runner = ask(&query, endpoints, credentials: lookup.runnerCredentials)
                 result = pod
