@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "RegistryClient", dependencies: ["RegistryModel"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
         .executableTarget(name: "pullcheck-online", dependencies: ["PullCheckKit", "RegistryClient", "RegistryModel"]),
-        .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
+        .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit", "RegistryModel"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
     ]
 )

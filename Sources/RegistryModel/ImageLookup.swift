@@ -53,7 +53,8 @@ public struct ImageLookup: Sendable, Hashable {
 
     public init(
         registry: String, repository: String, tag: String?, digest: String?, podCredentials: [RegistryCredential] = [],
-        podCredentialsKnown: Bool = true, runnerCredentials: [RegistryCredential] = [], nodeAuthenticated: Bool = false, platforms: [String] = ["linux/amd64"],
+        podCredentialsKnown: Bool = true, runnerCredentials: [RegistryCredential] = [], nodeAuthenticated: Bool = false,
+        platforms: [String] = ["linux/amd64"],
         wantsSize: Bool = false
     ) {
         self.registry = registry

@@ -97,9 +97,17 @@ struct InspectImageCommand {
             if let mediaType { try container.encode(mediaType, forKey: .mediaType) } else { try container.encodeNil(forKey: .mediaType) }
             try container.encode(platforms, forKey: .platforms)
             if let size { try container.encode(size, forKey: .size) } else { try container.encodeNil(forKey: .size) }
-            if let httpStatus { try container.encode(httpStatus, forKey: .httpStatus) } else { try container.encodeNil(forKey: .httpStatus) }
+            if let httpStatus {
+                try container.encode(httpStatus, forKey: .httpStatus)
+            } else {
+                try container.encodeNil(forKey: .httpStatus)
+            }
             try container.encode(reason, forKey: .reason)
-            if let credential { try container.encode(credential, forKey: .credential) } else { try container.encodeNil(forKey: .credential) }
+            if let credential {
+                try container.encode(credential, forKey: .credential)
+            } else {
+                try container.encodeNil(forKey: .credential)
+            }
         }
     }
 
@@ -219,7 +227,9 @@ struct InspectImageCommand {
             if let digest = online.digest { row("digest (registry)", digest) }
             if let mediaType = online.mediaType { row("media type", mediaType) }
             if !online.platforms.isEmpty { row("platforms", online.platforms.joined(separator: ", ")) }
-            if let size = online.size { row("compressed size", OnlineConfiguration.formatSize(size) + " (\(configuration.online.platforms.first ?? "linux/amd64"))") }
+            if let size = online.size {
+                row("compressed size", OnlineConfiguration.formatSize(size) + " (\(configuration.online.platforms.first ?? "linux/amd64"))")
+            }
             row("credential", online.credential ?? "none (anonymous)")
         }
         var notes: [String] = []

@@ -108,7 +108,7 @@ struct LintCommand {
                 options, value throws(UsageError) in
                 guard let jobs = Int(value), jobs >= 1, jobs <= 1024 else { throw UsageError("--jobs must be a number from 1 to 1024") }
                 options.jobs = jobs
-            },
+            }
         ],
         positional: { options, value throws(UsageError) in options.paths.append(value) },
         discussion: """

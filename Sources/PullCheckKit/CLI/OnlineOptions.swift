@@ -39,11 +39,14 @@ extension OnlineOptions {
             },
             OptionSpec(
                 ["--certs-dir"], value: "dir",
-                help: "Registry trust and mirrors as the nodes have them (certs.d layout; default: /etc/containerd/certs.d, /etc/docker/certs.d)."
+                help:
+                    "Registry trust and mirrors as the nodes have them (certs.d layout; default: /etc/containerd/certs.d, /etc/docker/certs.d)."
             ) {
                 options, value throws(UsageError) in options.online.certsDirectories.append(value)
             },
-            OptionSpec(["--platform"], value: "os/arch,...", help: "The nodes' platforms, for multi-platform images (default: linux/amd64).") {
+            OptionSpec(
+                ["--platform"], value: "os/arch,...", help: "The nodes' platforms, for multi-platform images (default: linux/amd64)."
+            ) {
                 options, value throws(UsageError) in
                 let platforms = value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
                 guard !platforms.isEmpty, platforms.allSatisfy(OnlineConfiguration.isPlatform) else {

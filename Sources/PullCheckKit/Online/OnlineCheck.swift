@@ -93,7 +93,8 @@ struct OnlineCheck {
                 // A misspelt registry host is registry-typo's finding; asking it adds a second one.
                 if typoRuleOn, KnownRegistries.typoExplanation(for: reference, configuration: configuration) != nil { continue }
                 let key = "\(pod.input)/\(pod.objectOrdinal)/\(reference.normalizedName)"
-                let credentials = podCredentials[key] ?? Self.credentials(for: pod, reference: reference, facts: facts, configuration: configuration)
+                let credentials =
+                    podCredentials[key] ?? Self.credentials(for: pod, reference: reference, facts: facts, configuration: configuration)
                 podCredentials[key] = credentials
                 questions.append((pod, container, reference, credentials))
             }
@@ -136,7 +137,8 @@ struct OnlineCheck {
             if question.credentials.entries.isEmpty, question.credentials.known,
                 result.status == .found || result.status == .notFound || result.status == .unauthorized
             {
-                settled.insert(Settled(input: Int(question.pod.input), ordinal: Int(question.pod.objectOrdinal), container: question.container.name))
+                settled.insert(
+                    Settled(input: Int(question.pod.input), ordinal: Int(question.pod.objectOrdinal), container: question.container.name))
             }
             let answer = OnlineAnswer(
                 pod: question.pod, container: question.container, reference: question.reference, lookup: lookups[index], result: result,

@@ -100,7 +100,11 @@ public struct HostsConfiguration: Sendable {
             case .string(let path): options.clientCertificateFile = resolve(path)
             case .array(let values):
                 let pair: [String]
-                if case .array(let inner)? = values.first { pair = inner.compactMap { $0.string } } else { pair = values.compactMap { $0.string } }
+                if case .array(let inner)? = values.first {
+                    pair = inner.compactMap { $0.string }
+                } else {
+                    pair = values.compactMap { $0.string }
+                }
                 if let cert = pair.first { options.clientCertificateFile = resolve(cert) }
                 if pair.count > 1 { options.clientKeyFile = resolve(pair[1]) }
             default: break

@@ -34,16 +34,19 @@ struct LookupCache: Sendable {
         object["expires"] = Date().timeIntervalSince1970 + lifetime
         guard let data = try? JSONSerialization.data(withJSONObject: object) else { return }
         let target = path(for: lookup)
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = "\(target).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
         if rename(temporary, target) != 0 { unlink(temporary) }
     }
 
     func path(for lookup: ImageLookup) -> String {
-        var key = [lookup.registry, lookup.repository, lookup.tag ?? "", lookup.digest ?? "", lookup.platforms.joined(separator: ","),
+        var key = [
+            lookup.registry, lookup.repository, lookup.tag ?? "", lookup.digest ?? "", lookup.platforms.joined(separator: ","),
             lookup.wantsSize ? "size" : "", lookup.nodeAuthenticated ? "node" : "",
-            lookup.podCredentialsKnown ? "" : "unknown"]
+            lookup.podCredentialsKnown ? "" : "unknown",
+        ]
         key += lookup.podCredentials.map { "pod:" + $0.identity } + lookup.runnerCredentials.map { "runner:" + $0.identity }
         return "\(directory)/\(Self.hash(key.joined(separator: "\u{1}"))).json"
     }
@@ -64,7 +67,9 @@ struct LookupCache: Sendable {
     }
 
     static func encode(_ result: LookupResult) -> [String: Any] {
-        var object: [String: Any] = ["status": result.status.rawValue, "reason": result.reason, "host": result.host, "schema1": result.schema1]
+        var object: [String: Any] = [
+            "status": result.status.rawValue, "reason": result.reason, "host": result.host, "schema1": result.schema1,
+        ]
         object["digest"] = result.digest
         object["mediaType"] = result.mediaType
         object["platforms"] = result.platforms

@@ -114,7 +114,8 @@ struct ManifestQuery {
                 children.append(("\(os)/\(architecture)\(variant)", manifest["digest"] as? String ?? ""))
             }
             result.platforms = children.map(\.platform)
-            let chosen = lookup.platforms.lazy.compactMap { wanted in children.first { Self.platform($0.platform, satisfies: wanted) } }.first
+            let chosen = lookup.platforms.lazy.compactMap { wanted in children.first { Self.platform($0.platform, satisfies: wanted) } }
+                .first
             result.platformAvailable = lookup.platforms.isEmpty ? nil : chosen != nil
             if lookup.wantsSize, let chosen, !chosen.digest.isEmpty {
                 result.size = size(endpoint: endpoint, reference: chosen.digest, credential: credential, scope: scope)
@@ -159,7 +160,9 @@ struct ManifestQuery {
         result.credential = credential?.source
         result.reason = "manifest unknown"
         let url = "\(endpoint.baseURL)/\(lookup.repository)/tags/list?n=1000"
-        guard case .success(let response) = send(HTTPRequest(method: "GET", url: url), endpoint: endpoint, credential: credential, scope: scope)
+        guard
+            case .success(let response) = send(
+                HTTPRequest(method: "GET", url: url), endpoint: endpoint, credential: credential, scope: scope)
         else { return result }
         if response.status == 200,
             let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
@@ -176,7 +179,9 @@ struct ManifestQuery {
         return result
     }
 
-    private mutating func getJSON(endpoint: RegistryEndpoint, path: String, credential: RegistryCredential?, scope: String) -> [String: Any]? {
+    private mutating func getJSON(endpoint: RegistryEndpoint, path: String, credential: RegistryCredential?, scope: String) -> [String:
+        Any]?
+    {
         let request = HTTPRequest(
             method: "GET", url: "\(endpoint.baseURL)/\(lookup.repository)/\(path)", headers: [("Accept", ManifestMediaType.accept)])
         guard case .success(let response) = send(request, endpoint: endpoint, credential: credential, scope: scope),
@@ -217,7 +222,8 @@ struct ManifestQuery {
             case 401 where !answered401 && currentHost == endpoint.host:
                 answered401 = true
                 let challenges = AuthChallenge.parse(response.headers("www-authenticate"))
-                guard let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" })
+                guard
+                    let challenge = challenges.first(where: { $0.scheme == "bearer" }) ?? challenges.first(where: { $0.scheme == "basic" })
                 else { return .success(response) }
                 tokens.remember(challenge, for: endpoint.host)
                 switch authorize(challenge, endpoint: endpoint, credential: credential, scope: scope) {

@@ -72,7 +72,8 @@ public final class RegistryLookupService: ImageLookupService {
         if lookup.nodeAuthenticated {
             guard !lookup.runnerCredentials.isEmpty else {
                 result = LookupResult(status: .notChecked)
-                result.reason = "the nodes authenticate to \(lookup.registry) with their own credential provider, and no local credentials were found"
+                result.reason =
+                    "the nodes authenticate to \(lookup.registry) with their own credential provider, and no local credentials were found"
                 return result
             }
             result = ask(&query, endpoints, credentials: lookup.runnerCredentials)

@@ -66,7 +66,9 @@ struct ImageNotFoundRule: OnlineRule {
             after the push, or suppress the finding for that object.
             """,
         references: [
-            .init("OCI distribution spec: pulling manifests", "https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests"),
+            .init(
+                "OCI distribution spec: pulling manifests",
+                "https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests"),
             .init("Kubernetes: ImagePullBackOff", "https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff"),
         ],
         isOnline: true)

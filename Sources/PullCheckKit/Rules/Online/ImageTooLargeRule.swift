@@ -19,7 +19,8 @@ struct ImageTooLargeRule: OnlineRule {
             rollouts slow, and a pull that makes no progress for kubelet's `runtimeRequestTimeout` \
             (2 minutes by default) is cancelled and retried with a back-off.
             """,
-        fix: "Shrink the image (multi-stage builds, a slim base, no build tools or caches in the final stage), or pre-pull it onto the nodes.",
+        fix:
+            "Shrink the image (multi-stage builds, a slim base, no build tools or caches in the final stage), or pre-pull it onto the nodes.",
         triggeringExamples: [
             Example(
                 """

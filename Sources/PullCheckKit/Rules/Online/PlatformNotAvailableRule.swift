@@ -19,7 +19,8 @@ struct PlatformNotAvailableRule: OnlineRule {
             in `ErrImagePull` / `ImagePullBackOff` on every node of that platform (an arm64-only image \
             on amd64 nodes, or the reverse).
             """,
-        fix: "Build and push the image for the nodes' platform (`docker buildx build --platform linux/amd64,linux/arm64`), or schedule the pod on nodes of a platform it offers.",
+        fix:
+            "Build and push the image for the nodes' platform (`docker buildx build --platform linux/amd64,linux/arm64`), or schedule the pod on nodes of a platform it offers.",
         triggeringExamples: [
             Example(
                 """

@@ -67,7 +67,8 @@ struct RegistryRateLimitedRule: OnlineRule {
         if let retry = answer.result.retryAfter { details.append("Retry-After \(RegistryUnreachableRule.seconds(retry)) s") }
         if let remaining = answer.result.rateLimitRemaining { details.append("ratelimit-remaining \(remaining)") }
         if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
-        text += "; nodes that pull now fail with \"toomanyrequests\" and the pod waits in ImagePullBackOff: authenticate pulls, use a mirror, or pin by digest with imagePullPolicy: IfNotPresent"
+        text +=
+            "; nodes that pull now fail with \"toomanyrequests\" and the pod waits in ImagePullBackOff: authenticate pulls, use a mirror, or pin by digest with imagePullPolicy: IfNotPresent"
         context.report(text, at: answer.container.imageSpan, pod: answer.pod, container: answer.container)
     }
 }

@@ -67,7 +67,8 @@ struct RegistryUnreachableRule: OnlineRule {
             suppress the finding or run the online check where the nodes' network is.
             """,
         references: [
-            .init("containerd: registry host configuration (hosts.toml)", "https://github.com/containerd/containerd/blob/main/docs/hosts.md"),
+            .init(
+                "containerd: registry host configuration (hosts.toml)", "https://github.com/containerd/containerd/blob/main/docs/hosts.md"),
             .init("Docker: use self-signed certificates (certs.d)", "https://docs.docker.com/engine/security/certificates/"),
         ],
         isOnline: true)
@@ -100,7 +101,8 @@ struct RegistryUnreachableRule: OnlineRule {
                 + "(containerd: \"x509: certificate signed by unknown authority\")" + suffix
                 + ": give the nodes the CA in certs.d/\(host)/ca.crt or hosts.toml (and pullcheck with --certs-dir)"
         case .tlsHostname(let host, _):
-            return prefix + "the certificate of \(host) is for another host name (\"x509: certificate is valid for ..., not \(Self.hostName(host))\")"
+            return prefix
+                + "the certificate of \(host) is for another host name (\"x509: certificate is valid for ..., not \(Self.hostName(host))\")"
                 + suffix + ": use the name the certificate is issued for, or reissue it"
         case .tlsExpired(let host, _):
             return prefix + "the certificate of \(host) has expired or is not yet valid "
@@ -112,7 +114,8 @@ struct RegistryUnreachableRule: OnlineRule {
                 + "(\"http: server gave HTTP response to HTTPS client\")" + suffix
                 + ": serve it over TLS, or configure it as insecure on the nodes (hosts.toml server = \"http://\(host)\") and in .pullcheck.yaml"
         case .tlsServer(let host):
-            return prefix + "\(host) speaks HTTPS, and it is configured as plain HTTP (\"400 Bad Request: client sent an HTTP request to an HTTPS server\")"
+            return prefix
+                + "\(host) speaks HTTPS, and it is configured as plain HTTP (\"400 Bad Request: client sent an HTTP request to an HTTPS server\")"
                 + suffix + ": remove the insecure (http://) setting for it"
         case .proxy(let detail):
             return prefix + "the proxy refuses the connection to \(registry) (\(detail))" + suffix

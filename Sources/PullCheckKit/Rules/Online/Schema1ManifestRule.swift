@@ -17,7 +17,8 @@ struct Schema1ManifestRule: OnlineRule {
             `schema 1 image manifests are no longer supported`, so clusters upgraded to containerd 2 \
             cannot start the pod (GKE saw this with old `registry.k8s.io` images).
             """,
-        fix: "Re-push the image with a current client (`crane copy`, `skopeo copy`, or pull and push with Docker 25 or older), or use a newer image.",
+        fix:
+            "Re-push the image with a current client (`crane copy`, `skopeo copy`, or pull and push with Docker 25 or older), or use a newer image.",
         triggeringExamples: [
             Example(
                 """
@@ -47,7 +48,8 @@ struct Schema1ManifestRule: OnlineRule {
         references: [
             .init(
                 "containerd 2.0: schema 1 removed", "https://github.com/containerd/containerd/blob/main/RELEASES.md#deprecated-features"),
-            .init("Docker image manifest v2, schema 1 (deprecated)", "https://distribution.github.io/distribution/spec/deprecated-schema-v1/"),
+            .init(
+                "Docker image manifest v2, schema 1 (deprecated)", "https://distribution.github.io/distribution/spec/deprecated-schema-v1/"),
         ],
         isOnline: true)
 
