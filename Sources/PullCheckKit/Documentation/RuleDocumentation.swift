@@ -96,7 +96,8 @@ public enum RuleDocumentation {
     public static func ruleTable() -> String {
         var out = "| Rule | Severity | Default | Summary |\n| --- | --- | --- | --- |\n"
         for description in RuleRegistry.descriptions {
-            let enabled = description.isInputError ? "always" : (description.enabledByDefault ? "on" : "off")
+            var enabled = description.isInputError ? "always" : (description.enabledByDefault ? "on" : "off")
+            if description.isOnline { enabled += " (`--online`)" }
             out +=
                 "| [`\(description.id)`](rules/\(description.id).md) | \(description.severity.rawValue) | \(enabled) | \(description.summary) |\n"
         }

@@ -100,6 +100,7 @@ struct OnlineCheck {
             }
         }
         var lookups: [ImageLookup] = []
+        let platformsWanted = configuration.isEnabled(PlatformNotAvailableRule.description) ? configuration.online.platforms : []
         for question in questions {
             let reference = question.reference
             let visibility = configuration.registries.visibility(of: reference).visibility
@@ -111,7 +112,8 @@ struct OnlineCheck {
                     registry: reference.domain, repository: reference.path, tag: reference.tag,
                     digest: reference.digest?.description, podCredentials: question.credentials.entries,
                     podCredentialsKnown: question.credentials.known, runnerCredentials: runner[reference.normalizedName] ?? [],
-                    nodeAuthenticated: visibility == .nodeAuthenticated, platforms: configuration.online.platforms,
+                    nodeAuthenticated: visibility == .nodeAuthenticated, // Reading an index costs a GET (a pull, at Docker Hub): only when its rule is on.
+                    platforms: platformsWanted,
                     wantsSize: configuration.isEnabled(ImageTooLargeRule.description)))
         }
         let results = lookups.isEmpty ? [] : online.service.lookup(lookups, settings: online.settings)
