@@ -100,6 +100,7 @@ struct OnlineCheck {
             }
         }
         var lookups: [ImageLookup] = []
+        // Reading an index costs a GET (a pull, at Docker Hub): only when its rule is on.
         let platformsWanted = configuration.isEnabled(PlatformNotAvailableRule.description) ? configuration.online.platforms : []
         for question in questions {
             let reference = question.reference
@@ -112,7 +113,7 @@ struct OnlineCheck {
                     registry: reference.domain, repository: reference.path, tag: reference.tag,
                     digest: reference.digest?.description, podCredentials: question.credentials.entries,
                     podCredentialsKnown: question.credentials.known, runnerCredentials: runner[reference.normalizedName] ?? [],
-                    nodeAuthenticated: visibility == .nodeAuthenticated, // Reading an index costs a GET (a pull, at Docker Hub): only when its rule is on.
+                    nodeAuthenticated: visibility == .nodeAuthenticated,
                     platforms: platformsWanted,
                     wantsSize: configuration.isEnabled(ImageTooLargeRule.description)))
         }
