@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The online mode's registry client (OCI distribution API over libcurl, loaded on demand).
         // Only the `pullcheck-online` executable links it; the offline executable stays static.
-        .target(name: "RegistryClient", dependencies: ["RegistryModel"]),
+        .target(name: "RegistryClient", dependencies: ["RegistryModel", "CCurl"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
