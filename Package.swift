@@ -28,5 +28,6 @@ let package = Package(
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
+        .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient"]),
     ]
 )
