@@ -143,4 +143,15 @@ struct CurlTransportUnitTests {
         #expect(redacted.contains("application/json"))
         #expect(redactor.redact(.proxy(detail: text)) == .proxy(detail: redacted))
     }
+
+    @Test func libcurlThatCannotBeLoaded() {
+        let missing = CurlTransport(proxy: .direct, library: "libcurl-pullcheck-missing.so.9")
+        guard case .failure(.unavailable(let detail)) = missing.library else {
+            Issue.record("expected .unavailable, got \(missing.library)")
+            return
+        }
+        #expect(detail.contains("libcurl-pullcheck-missing.so.9"))
+        let result = missing.send(HTTPRequest(method: "GET", url: "https://127.0.0.1/"), tls: TLSOptions(), timeout: 1, maxBodyBytes: 1)
+        #expect(result.failure == .unavailable(detail: detail))
+    }
 }
