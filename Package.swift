@@ -21,12 +21,16 @@ let package = Package(
         // What the linter and the registry client exchange (no I/O, no Foundation).
         .target(name: "RegistryModel"),
         .target(name: "PullCheckKit", dependencies: ["CLibYAML", "RegistryModel"]),
+        // libcurl through dlopen(): no curl header or -dev package is needed to build, and nothing
+        // links against libcurl (dlopen is in libc since glibc 2.34; -ldl for older ones).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The online mode's registry client (OCI distribution API over libcurl, loaded on demand).
         // Only the `pullcheck-online` executable links it; the offline executable stays static.
-        .target(name: "RegistryClient", dependencies: ["RegistryModel"]),
+        .target(name: "RegistryClient", dependencies: ["RegistryModel", "CCurl"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
         .executableTarget(name: "pullcheck-online", dependencies: ["PullCheckKit", "RegistryClient", "RegistryModel"]),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit", "RegistryModel"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
+        .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient"]),
     ]
 )
