@@ -14,10 +14,9 @@ import RegistryModel
 var environment = CLIEnvironment.process()
 environment.handOverToOnline = nil
 environment.makeLookupService = { settings in
-    let transport: CurlTransport
-    switch CurlTransport.make(userAgent: "pullcheck/\(PullCheckVersion.current)", proxy: .environment) {
-    case .success(let made): transport = made
-    case .failure(let failure): return .failure(OnlineProblem("--online needs libcurl (\(failure)): install the libcurl4 package"))
+    let transport = CurlTransport(userAgent: "pullcheck/\(PullCheckVersion.current)", proxy: .environment)
+    if case .failure(let failure) = transport.library {
+        return .failure(OnlineProblem("--online needs libcurl (\(failure)): install the libcurl4 package"))
     }
     let service = RegistryLookupService(transport: transport, hosts: HostsConfiguration(directories: settings.certsDirectories))
     return .success(ProgressReporting(service, terminal: isatty(2) == 1))

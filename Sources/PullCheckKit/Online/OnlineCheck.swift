@@ -72,8 +72,8 @@ struct OnlineCheck {
         let input: Int
     }
 
-    /// A container the registry answered about with anonymous access (its offline guesses are
-    /// settled): input, object ordinal, container name.
+    /// A container the registry answered about with anonymous access, or could not be reached for
+    /// (its offline guesses about credentials are settled or moot): input, object ordinal, container name.
     struct Settled: Hashable {
         let input: Int
         let ordinal: Int
@@ -138,7 +138,7 @@ struct OnlineCheck {
                 }
             }
             if question.credentials.entries.isEmpty, question.credentials.known,
-                result.status == .found || result.status == .notFound || result.status == .unauthorized
+                [.found, .notFound, .unauthorized, .unreachable].contains(result.status)
             {
                 settled.insert(
                     Settled(input: Int(question.pod.input), ordinal: Int(question.pod.objectOrdinal), container: question.container.name))

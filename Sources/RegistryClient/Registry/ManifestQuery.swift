@@ -419,7 +419,26 @@ struct ManifestQuery {
         case .other(let code, let detail): result.unreachable = .other(host: host, detail: "\(detail) (curl \(code))")
         case .unavailable(let detail): result.unreachable = .clientUnavailable(detail: detail)
         }
-        result.reason = "\(failure)"
+        result.reason = reason(failure, host: host, timeout: timeout)
         return result
+    }
+
+    /// One line for `inspect-image` and statistics, in the words containerd and curl use.
+    static func reason(_ failure: TransportFailure, host: String, timeout: Double) -> String {
+        switch failure {
+        case .dns: return "no such host: \(host)"
+        case .refused: return "connection refused: \(host)"
+        case .timeout: return "no answer from \(host) within \(timeout) s"
+        case .tlsUnknownAuthority(let detail): return "x509: certificate signed by unknown authority (\(detail))"
+        case .tlsHostname(let detail): return "x509: certificate is not valid for \(host) (\(detail))"
+        case .tlsExpired(let detail): return "x509: certificate has expired or is not yet valid (\(detail))"
+        case .tlsHandshake(_, plainHTTPPeer: true): return "http: server gave HTTP response to HTTPS client (\(host))"
+        case .tlsHandshake(let detail, plainHTTPPeer: false): return "TLS handshake failed: \(detail)"
+        case .proxy(let detail): return "proxy: \(detail)"
+        case .reset(let detail): return "connection reset: \(detail)"
+        case .tooLarge: return "the answer was too large"
+        case .other(let code, let detail): return "\(detail) (curl \(code))"
+        case .unavailable(let detail): return "no HTTP client: \(detail)"
+        }
     }
 }
