@@ -70,6 +70,19 @@ MT_IN_TOTO = "application/vnd.in-toto+json"
 ACCEPT_ALL = ", ".join([MT_OCI_INDEX, MT_OCI_MANIFEST, MT_DOCKER_LIST, MT_DOCKER_MANIFEST])
 
 
+def find_program(name):
+    """A program on PATH, or in the sbin directories (nginx is /usr/sbin/nginx, which is not on
+    every user's PATH)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/local/sbin:/usr/sbin:/sbin")
+
+
+def program(name):
+    path = find_program(name)
+    if path is None:
+        raise LabError("missing program %s (Debian package %s)" % (name, REQUIRED_PROGRAMS.get(name, name)))
+    return path
+
+
 class LabError(Exception):
     """A failure to start the lab: printed as one clear message, exit status 1."""
 
@@ -598,7 +611,7 @@ def make_certificates(certs, token_key):
         return os.path.join(certs, name)
 
     newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-    req = ["openssl", "req", "-config", config]
+    req = [program("openssl"), "req", "-config", config]
     run_parallel(
         [
             req + ["-x509"] + newkey + ["-keyout", path("ca.key"), "-out", path("ca.crt"), "-subj", "/CN=pullcheck lab CA", "-days", "30", "-extensions", "v3_lab_ca"],
@@ -619,7 +632,7 @@ def make_certificates(certs, token_key):
             server("server", "ca", "/CN=127.0.0.1", "v3_lab_server"),
             server("badca", "other-ca", "/CN=127.0.0.1", "v3_lab_server"),
             server("wronghost", "ca", "/CN=registry.example.test", "v3_lab_wronghost"),
-            ["openssl", "ca", "-batch", "-config", config, "-cert", path("ca.crt"), "-keyfile", path("ca.key"), "-in", path("expired.csr"),
+            [program("openssl"), "ca", "-batch", "-config", config, "-cert", path("ca.crt"), "-keyfile", path("ca.key"), "-in", path("expired.csr"),
              "-out", path("expired.crt"), "-startdate", "20240101000000Z", "-enddate", "20240201000000Z", "-extensions", "v3_lab_server",
              "-notext"],
         ],
@@ -822,6 +835,9 @@ class TLSThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     def finish_request(self, request, client_address):
         try:
             request.settimeout(30)
+            # Headers and body are two writes: without TCP_NODELAY, Nagle's algorithm and the
+            # client's delayed ACK hold the body back 40 ms.
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             tls = self.context.wrap_socket(request, server_side=True)
         except (OSError, ssl.SSLError):
             return
@@ -843,6 +859,7 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
 
     def send_json(self, status, value, headers=()):
         body = json.dumps(value).encode()
+        self.status = status
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -867,26 +884,31 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
         authorization = self.headers.get("Authorization")
-        lab.token_log.write(
-            {
-                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "endpoint": "token-server",
-                "host": self.headers.get("Host"),
-                "method": method,
-                "path": url.path,
-                "query": url.query,
-                "authorization": authorization,
-                "body": body.decode(errors="replace"),
-                "userAgent": self.headers.get("User-Agent"),
-            }
-        )
-        if url.path != "/token":
-            self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "the token endpoint is /token"}]})
-            return
-        if method == "GET":
-            self.token_get(query, authorization)
-        else:
-            self.token_post(urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True))
+        self.status = 0
+        try:
+            if url.path != "/token":
+                self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "the token endpoint is /token"}]})
+            elif method == "GET":
+                self.token_get(query, authorization)
+            else:
+                self.token_post(urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True))
+        finally:
+            # The same fields as nginx's access logs, plus the path, query and form apart.
+            lab.token_log.write(
+                {
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+                    "endpoint": "token-server",
+                    "host": self.headers.get("Host") or "",
+                    "method": method,
+                    "uri": self.path,
+                    "path": url.path,
+                    "query": url.query,
+                    "status": self.status,
+                    "authorization": authorization or "",
+                    "body": body.decode(errors="replace"),
+                    "userAgent": self.headers.get("User-Agent") or "",
+                }
+            )
 
     def token_get(self, query, authorization):
         user = None
@@ -1034,19 +1056,30 @@ except (OSError, AttributeError):
     _prctl = None
 
 
-def _die_with_parent():
-    """In the child before exec: SIGKILL it when the lab process dies, even by SIGKILL."""
-    if _prctl is not None:
-        _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+def _die_with_parent(sig):
+    """A pre-exec hook: the child gets `sig` when the lab process dies, even by SIGKILL."""
+
+    def hook():
+        if _prctl is not None:
+            _prctl(1, sig)  # PR_SET_PDEATHSIG
+
+    return hook
 
 
 class Child:
-    def __init__(self, name, command, log_path):
+    def __init__(self, name, command, log_path, death_signal=signal.SIGKILL):
+        """`death_signal` is what the child gets if the lab dies without stopping it: SIGKILL,
+        but SIGTERM for nginx, whose master then stops its worker (a killed master leaves it)."""
         self.name = name
         self.log_path = log_path
         with open(log_path, "ab") as out:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent, close_fds=True
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent(death_signal),
+                close_fds=True,
             )
 
     def log_tail(self, lines=15):
@@ -1117,7 +1150,7 @@ class Lab:
         def phase(name):
             phases.append((name, time.monotonic()))
 
-        missing = [name for name in REQUIRED_PROGRAMS if shutil.which(name) is None]
+        missing = [name for name in REQUIRED_PROGRAMS if find_program(name) is None]
         if missing:
             raise LabError(
                 "missing program(s): "
@@ -1145,7 +1178,7 @@ class Lab:
         self.htpasswd = os.path.join(self.state, "htpasswd")
         for index, (user, account) in enumerate(ACCOUNTS.items()):
             flags = "-cbB" if index == 0 else "-bB"
-            run_parallel([["htpasswd", flags, "-C", "4", self.htpasswd, user, account["password"]]], "write the htpasswd file")
+            run_parallel([[program("htpasswd"), flags, "-C", "4", self.htpasswd, user, account["password"]]], "write the htpasswd file")
         phase("htpasswd")
 
         # The sockets the lab holds itself first, so that the ports picked for the children
@@ -1188,7 +1221,7 @@ class Lab:
 
     def spawn(self):
         ports = self.ports
-        registry = shutil.which("docker-registry")
+        registry = program("docker-registry")
         configs = {
             "plainreg": registry_config(self.state, "plain", ports["plainreg"], self.storage, []),
             "htpasswdreg": registry_config(
@@ -1209,8 +1242,8 @@ class Lab:
         for name, config in configs.items():
             self.children.append(Child("docker-registry (%s)" % name, [registry, "serve", config], os.path.join(self.logs, "registry-%s.log" % name)))
         nginx_conf = nginx_config(self.state, self.logs, self.certs, ports, {name: ports[name] for name in configs})
-        command = ["nginx", "-p", os.path.join(self.state, "nginx"), "-c", nginx_conf, "-e", os.path.join(self.logs, "nginx-error.log"), "-g", "daemon off;"]
-        self.children.append(Child("nginx", command, os.path.join(self.logs, "nginx.log")))
+        command = [program("nginx"), "-p", os.path.join(self.state, "nginx"), "-c", nginx_conf, "-e", os.path.join(self.logs, "nginx-error.log"), "-g", "daemon off;"]
+        self.children.append(Child("nginx", command, os.path.join(self.logs, "nginx.log"), death_signal=signal.SIGTERM))
 
     def storage_directory(self):
         """The registries' storage: in /dev/shm where there is one (tmpfs: pushing is about twice
@@ -1427,6 +1460,7 @@ class VersionProbe:
         self.processes = {}
         for name, command in self.COMMANDS.items():
             try:
+                command = [find_program(command[0]) or command[0]] + command[1:]
                 self.processes[name] = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             except OSError:
                 self.processes[name] = None
@@ -1440,7 +1474,12 @@ class VersionProbe:
             try:
                 out, _ = process.communicate(timeout=5)
                 lines = out.decode(errors="replace").strip().splitlines()
-                versions[name] = lines[0] if lines and process.returncode == 0 else None
+                first = lines[0] if lines and process.returncode == 0 else None
+                if first and first.startswith("/"):
+                    # docker-registry prints its argv[0], the full path.
+                    command, _, rest = first.partition(" ")
+                    first = os.path.basename(command) + " " + rest
+                versions[name] = first
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.communicate()
