@@ -65,7 +65,16 @@ public final class RegistryLab: Sendable {
         if keep { arguments.append("--keep") }
         let started = Date()
         guard let python = Self.python else { throw RegistryLabError(Program.python3.missing) }
-        let process = try LabProcess.launch(python: python, arguments: arguments, stderrPath: directory + "/lab.stderr", timeout: timeout)
+        func removeDirectory() {
+            if !keep { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        let process: LabProcess
+        do {
+            process = try LabProcess.launch(python: python, arguments: arguments, stderrPath: directory + "/lab.stderr", timeout: timeout)
+        } catch {
+            removeDirectory()
+            throw error
+        }
         let lab: RegistryLab
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/lab.json"))
@@ -74,6 +83,7 @@ public final class RegistryLab: Sendable {
                 startupSeconds: Date().timeIntervalSince(started), process: process, keep: keep)
         } catch {
             process.stop()
+            removeDirectory()
             throw RegistryLabError("the registry lab started, but its lab.json could not be read: \(error)")
         }
         running.withLock { $0.append(lab) }

@@ -240,6 +240,18 @@ struct RegistryLabTests {
         }
     }
 
+    @Test("RegistryLab.start: a lab that exits before READY is an error that quotes its standard error")
+    func startFailure() throws {
+        do {
+            let lab = try RegistryLab.start(extraArguments: ["--bench-repos", "many"])
+            lab.stop()
+            Issue.record("the lab started with a bad argument")
+        } catch let error as RegistryLabError {
+            #expect(error.description.contains("exited with status 2"), "\(error)")
+            #expect(error.description.contains("invalid int value"), "\(error)")
+        }
+    }
+
     @Test("lab.py: a missing program is a clear error and exit status 1, with nothing left running")
     func missingProgram() throws {
         let python = try #require(RegistryLab.python)
