@@ -32,5 +32,9 @@ let package = Package(
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit", "RegistryModel"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient"]),
+        // The registry lab (Tests/RegistryLab/lab.py: real registries on 127.0.0.1) and its Swift
+        // side, for the online mode's end-to-end tests; other test targets may depend on it.
+        .target(name: "RegistryLabSupport", path: "Tests/RegistryLabSupport"),
+        .testTarget(name: "RegistryLabTests", dependencies: ["RegistryLabSupport"]),
     ]
 )
