@@ -36,5 +36,8 @@ let package = Package(
         // side, for the online mode's end-to-end tests; other test targets may depend on it.
         .target(name: "RegistryLabSupport", path: "Tests/RegistryLabSupport"),
         .testTarget(name: "RegistryLabTests", dependencies: ["RegistryLabSupport"]),
+        // Online mode end to end: the executables and the registry client against the lab.
+        .testTarget(
+            name: "OnlineEndToEndTests", dependencies: ["PullCheckKit", "RegistryClient", "RegistryModel", "RegistryLabSupport"]),
     ]
 )

@@ -214,6 +214,12 @@ public final class RegistryLab: Sendable {
         public static let nginx = Program(name: "nginx", package: "nginx-light")
         public static let python3 = Program(name: "python3", package: "python3")
         public static let curl = Program(name: "curl", package: "curl")
+        public static let strace = Program(name: "strace", package: "strace")
+
+        public init(name: String, package: String) {
+            self.name = name
+            self.package = package
+        }
 
         /// What the lab itself needs.
         public static let lab: [Program] = [.dockerRegistry, .openssl, .htpasswd, .nginx, .python3]

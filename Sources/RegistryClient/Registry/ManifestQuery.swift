@@ -38,8 +38,11 @@ struct ManifestQuery {
     mutating func ask(_ endpoint: RegistryEndpoint, credential: RegistryCredential?) -> LookupResult {
         var endpoint = endpoint
         var result = askOnce(endpoint, credential: credential)
-        // Docker and containerd treat localhost as insecure: https first, plain HTTP if that is what answers.
-        if case .plainHTTPServer? = result.unreachable, endpoint.scheme == "https", HostsConfiguration.isLocalhost(endpoint.host) {
+        // Docker and containerd treat a localhost registry as insecure: https first, plain HTTP if that
+        // is what answers. Not for a host a hosts.toml names with its scheme.
+        if case .plainHTTPServer? = result.unreachable, endpoint.scheme == "https", !endpoint.isMirror, endpoint.host == lookup.registry,
+            HostsConfiguration.isLocalhost(endpoint.host)
+        {
             endpoint.scheme = "http"
             endpoint.configuredInsecure = true
             result = askOnce(endpoint, credential: credential)
