@@ -28,10 +28,8 @@ let package = Package(
         // Only the `pullcheck-online` executable links it; the offline executable stays static.
         .target(name: "RegistryClient", dependencies: ["RegistryModel", "CCurl"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
-        // The Swift runtime and Foundation linked in (libc stays dynamic, so libcurl can be loaded):
-        // the dynamic loader then maps a handful of libraries instead of twenty.
-        .executableTarget(
-            name: "pullcheck-online", dependencies: ["PullCheckKit", "RegistryClient", "RegistryModel"]),
+        // `pullcheck --online` replaces itself with this one: dynamic, so it can load libcurl.
+        .executableTarget(name: "pullcheck-online", dependencies: ["PullCheckKit", "RegistryClient", "RegistryModel"]),
         .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit", "RegistryModel"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
         .testTarget(name: "RegistryClientTests", dependencies: ["RegistryClient"]),
