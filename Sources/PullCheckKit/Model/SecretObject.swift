@@ -120,10 +120,4 @@ public struct SecretCredentials: Sendable {
     public let registryKeys: [String]
     /// The decoded credentials, in the online mode only (empty otherwise); never printed.
     public var entries: [PullCredentialEntry] = []
-
-    init(isUsable: Bool, registryKeys: [String], entries: [PullCredentialEntry] = []) {
-        self.isUsable = isUsable
-        self.registryKeys = registryKeys
-        self.entries = entries
-    }
 }
