@@ -132,3 +132,20 @@ where T.RawValue == String {
     }
     return value
 }
+
+/// `--rules-base-url`: an absolute `http` or `https` URL (SARIF's `helpUri` is a URI, and code
+/// scanning links it), without a trailing `/`. Forks and mirrors point it at their own `rules/`.
+func validatedRulesBaseURL(_ value: String) throws(UsageError) -> String {
+    var url = value
+    while url.hasSuffix("/") { url.removeLast() }
+    let lower = url.lowercased()
+    let scheme = lower.hasPrefix("https://") ? 8 : lower.hasPrefix("http://") ? 7 : 0
+    guard scheme > 0, url.count > scheme,
+        !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) })
+    else {
+        throw UsageError(
+            "--rules-base-url must be an absolute http(s) URL without spaces, such as https://github.com/you/pullcheck/blob/main/rules (not \"\(displayText(value))\")"
+        )
+    }
+    return url
+}

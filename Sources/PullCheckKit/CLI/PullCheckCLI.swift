@@ -39,14 +39,6 @@ public struct CLIEnvironment {
     }
 }
 
-/// Exit statuses (documented in the README).
-public enum ExitStatus {
-    public static let success: Int32 = 0
-    public static let findings: Int32 = 1
-    public static let inputError: Int32 = 2
-    public static let usage: Int32 = 64
-}
-
 /// The `pullcheck` command line. The executable only calls `run` and exits with its result.
 public enum PullCheckCLI {
     /// A subcommand: its name and one-line summary (for the overview), its help, and what it runs.

@@ -79,7 +79,7 @@ public enum ConfigurationLoader {
         if let error = summary.error {
             let position =
                 error.position
-                ?? error.byteOffset.map { SourceLines(LintInput(displayName: name, content: .bytes(bytes))).position(ofByteOffset: $0) }
+                ?? error.byteOffset.map { SourceLines(.memory(bytes)).position(ofByteOffset: $0) }
             throw ConfigurationError(file: name, position: position, message: error.message)
         }
         if !summary.compositionProblems.isEmpty {

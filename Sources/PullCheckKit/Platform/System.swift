@@ -503,3 +503,13 @@ func containsBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) 
     }
     return false
 }
+
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var i = 0
+    while i < count {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}

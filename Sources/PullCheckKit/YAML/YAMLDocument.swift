@@ -402,13 +402,3 @@ public struct MappingPairs: Sequence, Sendable {
 
     public func makeIterator() -> Iterator { Iterator(nodes: nodes, current: count > 0 ? first : -1) }
 }
-
-@inline(__always)
-func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var i = 0
-    while i < count {
-        if a[i] != b[i] { return false }
-        i += 1
-    }
-    return true
-}
