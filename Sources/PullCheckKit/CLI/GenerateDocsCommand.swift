@@ -25,11 +25,12 @@ struct GenerateDocsCommand {
         for description in RuleRegistry.descriptions {
             let path = options.output + "/" + RuleDocumentation.fileName(for: description)
             let page = RuleDocumentation.page(for: description)
-            let current = FileSystem.readFile(path).map { String(decoding: $0, as: UTF8.self) }
+            let onDisk = PathAccess.resolved(path, in: environment.workingDirectory)
+            let current = FileSystem.readFile(onDisk).map { String(decoding: $0, as: UTF8.self) }
             if case .success(page) = current { continue }
             if options.check {
                 stale.append(path)
-            } else if let error = FileSystem.writeFile(path, contents: page) {
+            } else if let error = FileSystem.writeFile(onDisk, contents: page) {
                 environment.writeError(errorLine("cannot write \(path): \(error)"))
                 return ExitStatus.inputError
             } else {
@@ -38,12 +39,13 @@ struct GenerateDocsCommand {
         }
         // The README's rule table, between its markers.
         let readme = "README.md"
-        if case .success(let bytes) = FileSystem.readFile(readme) {
+        let readmeOnDisk = PathAccess.resolved(readme, in: environment.workingDirectory)
+        if case .success(let bytes) = FileSystem.readFile(readmeOnDisk) {
             let text = String(decoding: bytes, as: UTF8.self)
             if let updated = RuleDocumentation.replacingRuleTable(in: text), updated != text {
                 if options.check {
                     stale.append(readme + " (rule table)")
-                } else if let error = FileSystem.writeFile(readme, contents: updated) {
+                } else if let error = FileSystem.writeFile(readmeOnDisk, contents: updated) {
                     environment.writeError(errorLine("cannot write \(readme): \(error)"))
                     return ExitStatus.inputError
                 } else {

@@ -154,7 +154,10 @@ struct LintCommand {
         if options.columnUnit == .utf8 && options.format == .sarif {
             throw UsageError("SARIF columns count characters or UTF-16 code units; --column-unit utf-8 does not apply")
         }
-        if let name = options.stdinFilename, case .success(let status) = FileStatus.of(name), status.isDirectory {
+        if let name = options.stdinFilename,
+            case .success(let status) = FileStatus.of(PathAccess.resolved(name, in: environment.workingDirectory)),
+            status.isDirectory
+        {
             throw UsageError("--stdin-filename names a directory (\(name)); give the file name the input stands for")
         }
         var (configuration, _) = try PullCheckCLI.configuration(

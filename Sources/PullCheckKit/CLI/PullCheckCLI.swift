@@ -139,7 +139,7 @@ public enum PullCheckCLI {
     static func configuration(file: String?, noConfig: Bool, environment: CLIEnvironment) throws(ConfigurationError)
         -> (Configuration, String?)
     {
-        if let file { return (try ConfigurationLoader.load(file: file), file) }
+        if let file { return (try ConfigurationLoader.load(file: file, workingDirectory: environment.workingDirectory), file) }
         guard !noConfig, let directory = environment.workingDirectory, let found = ConfigurationLoader.find(from: directory)
         else { return (Configuration(), nil) }
         return (try ConfigurationLoader.load(file: found), found)

@@ -47,10 +47,12 @@ public enum ConfigurationLoader {
         }
     }
 
-    public static func load(file path: String, into base: Configuration = Configuration()) throws(ConfigurationError)
-        -> Configuration
+    /// Reads the file at `path` (shown as given; a relative path is opened from
+    /// `workingDirectory`, nil: the process's).
+    public static func load(file path: String, workingDirectory: String? = nil, into base: Configuration = Configuration())
+        throws(ConfigurationError) -> Configuration
     {
-        switch FileSystem.readFile(path, limit: maxFileBytes) {
+        switch FileSystem.readFile(PathAccess.resolved(path, in: workingDirectory), limit: maxFileBytes) {
         case .failure(let error):
             throw ConfigurationError(file: path, position: nil, message: "cannot read: \(error)")
         case .success(let bytes):

@@ -37,6 +37,9 @@ public struct LintInput: Sendable {
     /// A file's path as raw bytes when they are not UTF-8 (`content` then holds the path as
     /// shown, with the other bytes escaped as `\xNN`).
     let rawPath: [UInt8]?
+    /// The folder a relative `.file` path is opened from (absolute); nil: the process's working
+    /// directory.
+    public var workingDirectory: String?
 
     public init(displayName: String, content: Content) {
         self.displayName = displayName
@@ -44,14 +47,20 @@ public struct LintInput: Sendable {
         rawPath = nil
     }
 
-    public static func file(_ path: String) -> LintInput {
-        LintInput(displayName: path, content: .file(path: path))
+    /// A file, shown as `path`; a relative path is opened from `workingDirectory` (nil: the
+    /// process's working directory).
+    public static func file(_ path: String, workingDirectory: String? = nil) -> LintInput {
+        var input = LintInput(displayName: path, content: .file(path: path))
+        input.workingDirectory = workingDirectory
+        return input
     }
 
     /// A file found on disk, by the bytes of its path.
-    static func file(bytes path: [UInt8]) -> LintInput {
-        if PathAccess.isUTF8(path) { return .file(String(decoding: path, as: UTF8.self)) }
-        return LintInput(escapedPath: PathAccess.displayName(path), rawPath: path)
+    static func file(bytes path: [UInt8], workingDirectory: String?) -> LintInput {
+        if PathAccess.isUTF8(path) { return .file(String(decoding: path, as: UTF8.self), workingDirectory: workingDirectory) }
+        var input = LintInput(escapedPath: PathAccess.displayName(path), rawPath: path)
+        input.workingDirectory = workingDirectory
+        return input
     }
 
     private init(escapedPath: String, rawPath: [UInt8]) {
@@ -62,13 +71,18 @@ public struct LintInput: Sendable {
 
     /// Opens a `.file` input for reading.
     func openFile(_ path: String) -> Result<Int32, FileOpenError> {
-        FileSystem.openRegularFile(path: rawPath ?? Array(path.utf8))
+        FileSystem.openRegularFile(path: filePath(path))
+    }
+
+    /// The bytes of the path to open for a `.file` input's `path`.
+    private func filePath(_ path: String) -> [UInt8] {
+        PathAccess.resolved(rawPath ?? Array(path.utf8), in: workingDirectory)
     }
 
     /// Where the input's bytes are read again (comments, error positions, source excerpts).
     var source: SourceBytes {
         switch content {
-        case .file(let path): return .file(path: rawPath ?? Array(path.utf8))
+        case .file(let path): return .file(path: filePath(path))
         case .bytes(let bytes): return .memory(bytes)
         case .stream(let stream): return .stream(stream)
         }

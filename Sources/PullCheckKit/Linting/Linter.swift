@@ -97,9 +97,10 @@ public struct Linter: Sendable {
     /// Lints `inputs` with up to `jobs` files in parallel. The result does not depend on `jobs`.
     /// Lints paths as the command line does: files, directories (walked by the project's rules),
     /// and `-` for what `standardInput` returns. The report is complete: the inputs, the files
-    /// passed over, and those that could not be read.
+    /// passed over, and those that could not be read. Relative paths are read from
+    /// `workingDirectory` (nil: the process's working directory) and shown as given.
     public func lint(
-        paths: [String], workingDirectory: String?, jobs: Int? = nil, standardInput: () -> LintInput? = { nil }
+        paths: [String], workingDirectory: String? = nil, jobs: Int? = nil, standardInput: () -> LintInput? = { nil }
     ) -> LintReport {
         var collector = InputCollector(
             exclude: configuration.exclude, base: configuration.projectDirectory, workingDirectory: workingDirectory)

@@ -379,6 +379,22 @@ enum PathAccess {
         }
     }
 
+    /// `path` as it is opened from `directory` (absolute): a relative path is appended to it; an
+    /// absolute or empty path, or a nil directory (the process's working directory), is left as
+    /// it is. Nothing is normalised, so `..` keeps its meaning across symbolic links.
+    static func resolved(_ path: [UInt8], in directory: String?) -> [UInt8] {
+        guard let directory, !directory.isEmpty, !path.isEmpty, path.first != 0x2F else { return path }
+        var joined = Array(directory.utf8)
+        if joined.last != 0x2F { joined.append(0x2F) }
+        return joined + path
+    }
+
+    /// The same for a path as text.
+    static func resolved(_ path: String, in directory: String?) -> String {
+        guard let directory, !directory.isEmpty, !path.isEmpty, !path.hasPrefix("/") else { return path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    }
+
     /// A path's bytes as text to show: valid UTF-8 as it is, every other byte as `\xNN`.
     static func displayName(_ bytes: [UInt8]) -> String {
         // Nearly every name is ASCII: no decoding needed.

@@ -190,7 +190,7 @@ struct SourceLines {
 /// stream (its copy).
 enum SourceBytes {
     /// A file, by the bytes of the path to open (a relative path from the process's working
-    /// directory).
+    /// directory: see `PathAccess.resolved`).
     case file(path: [UInt8])
     case memory([UInt8])
     case stream(StreamedInput)
