@@ -5,6 +5,7 @@ import PackageDescription
 // shared Swift runtime to map, which is most of a small file's wall time (see bench/README.md).
 let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable", "-use-ld=lld"], .when(platforms: [.linux]))]
 
+// The layers, bottom up; a target depends only on targets above it in this list (README, Design).
 let package = Package(
     name: "pullcheck",
     products: [
@@ -16,14 +17,30 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // Text shown to people (the display policy), character counting, edit distance.
+        .target(name: "TextSupport"),
+        // The image-reference grammar of distribution/reference, as kubelet parses references.
+        .target(name: "DistributionReference", dependencies: ["TextSupport"]),
+        // kubelet's credential model: Go-compatible JSON, base64 and URLs, the keyring, the
+        // analysis of .dockerconfigjson and .dockercfg, pull credentials for the online mode.
+        .target(name: "KubeletCredentials", dependencies: ["TextSupport"]),
         // What the linter and the registry client exchange (no I/O, no Foundation).
         .target(name: "RegistryModel"),
-        .target(name: "PullCheckKit", dependencies: ["CLibYAML", "RegistryModel"]),
+        // The linter: the libyaml boundary, the object model, rules, linting, reporters.
+        .target(
+            name: "PullCheckKit",
+            dependencies: ["CLibYAML", "RegistryModel", "TextSupport", "DistributionReference", "KubeletCredentials"]),
         // The online mode's registry client (OCI distribution API over libcurl, loaded on demand).
         // Only the `pullcheck-online` executable links it; the offline executable stays static.
         .target(name: "RegistryClient", dependencies: ["RegistryModel"]),
-        .executableTarget(name: "pullcheck", dependencies: ["PullCheckKit"], linkerSettings: staticExecutable),
-        .testTarget(name: "PullCheckKitTests", dependencies: ["PullCheckKit"]),
+        // The command line as a library (commands, arguments, environment), so tests run it in process.
+        .target(name: "PullCheckCLI", dependencies: ["PullCheckKit", "TextSupport", "DistributionReference"]),
+        .executableTarget(name: "pullcheck", dependencies: ["PullCheckCLI"], linkerSettings: staticExecutable),
+        .testTarget(name: "DistributionReferenceTests", dependencies: ["DistributionReference"]),
+        .testTarget(name: "KubeletCredentialsTests", dependencies: ["KubeletCredentials"]),
+        .testTarget(
+            name: "PullCheckKitTests",
+            dependencies: ["PullCheckKit", "PullCheckCLI", "TextSupport", "DistributionReference", "KubeletCredentials"]),
         .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
     ]
 )

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// A problem in `.pullcheck.yaml`, with its position. The CLI exits 64 on it.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let file: String

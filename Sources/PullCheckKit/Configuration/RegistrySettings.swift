@@ -1,3 +1,4 @@
+import DistributionReference
 import Synchronization
 
 /// How pullcheck classifies an image's registry.

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// pullcheck's version and home.
 public enum PullCheckVersion {
     public static let current = "0.1.0"

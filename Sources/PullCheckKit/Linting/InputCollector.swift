@@ -1,3 +1,5 @@
+import TextSupport
+
 /// Turns command-line paths into inputs: files as given, directories walked recursively for
 /// `.yaml`, `.yml` and `.json` files, `-` for standard input. A walk knows what it is looking at:
 /// hidden folders, `.gitignore`d and `.ignore`d paths and `exclude:` patterns are left out, a Helm

@@ -3,6 +3,11 @@
 public struct InputFailure: Hashable, Sendable {
     public let file: String
     public let message: String
+
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
 }
 
 /// The outcome of a run.

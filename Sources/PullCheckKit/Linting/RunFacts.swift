@@ -1,3 +1,5 @@
+import DistributionReference
+
 /// The small facts the cross-object rules need, kept from each object after its document is
 /// gone: pods, their pull secrets and images; Secrets and ServiceAccounts.
 public struct RunFacts: Sendable {

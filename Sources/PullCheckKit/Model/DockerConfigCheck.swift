@@ -1,3 +1,6 @@
+import KubeletCredentials
+import TextSupport
+
 /// Reads a docker-registry Secret's `.dockerconfigjson` / `.dockercfg` the way the API server and
 /// kubelet do, and places every problem as close to its fault as the YAML allows: the exact
 /// character of a single-line value, the line of a literal block (`|`), else the value.
@@ -71,7 +74,7 @@ struct DockerConfigCheck {
             case .success(let bytes):
                 json = bytes
             case .failure(let error):
-                let offset = SourceLines.characterCount(field.value.utf8, upTo: error.byteOffset)
+                let offset = characterCount(field.value.utf8, upTo: error.byteOffset)
                 problems.append(
                     DockerConfigFinding(
                         message:
@@ -119,7 +122,7 @@ struct DockerConfigCheck {
         guard literal else { return (field.span, nil) }
         let clamped = max(0, min(offset, json.count))
         if field.isVerbatim {
-            let character = SourceLines.characterCount(json, upTo: clamped)
+            let character = characterCount(json, upTo: clamped)
             return (field.span(ofCharacters: character..<(character + 1)), nil)
         }
         guard field.style == .literal else { return (field.span, nil) }
@@ -131,7 +134,7 @@ struct DockerConfigCheck {
             lineStart = index + 1
         }
         let line = field.span.start.line + 1 + lineIndex
-        let column = SourceLines.characterCount(json[lineStart..<clamped], upTo: clamped - lineStart)
+        let column = characterCount(json[lineStart..<clamped], upTo: clamped - lineStart)
         let pending = BlockIndentation(
             headerLine: field.span.start.line, headerColumn: field.span.start.column, keyColumn: field.keySpan.start.column,
             line: line, fallback: field.span)

@@ -1,3 +1,5 @@
+import DistributionReference
+
 /// A field whose value is a scalar, with where its key and value are written.
 public struct ScalarField: Sendable, Hashable {
     /// The value's text (a YAML null reads as "").

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// What a `kustomization.yaml` says about images and files: which files it builds on
 /// (`resources`, `bases`, `components`), which are patches, and which images it retags.
 struct Kustomization: Sendable {

@@ -1,3 +1,5 @@
+import DistributionReference
+
 /// The parts of a pod spec that decide how images are pulled.
 public struct PodSpec: Sendable {
     public let span: SourceSpan

@@ -1,3 +1,5 @@
+import KubeletCredentials
+
 /// A Secret, or an object that creates one (a SealedSecret's `spec.template`, an
 /// ExternalSecret's `spec.target`), with what kubelet would make of it as a pull secret.
 public struct SecretObject: Sendable {

@@ -1,5 +1,7 @@
 // The thin layer over the C library that replaces Foundation: pullcheck's CLI must start in a
 // millisecond, and loading Foundation alone costs several (see bench/README.md).
+
+import TextSupport
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Musl)
@@ -26,7 +28,7 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What `stat(2)` says about a path, reduced to what pullcheck needs.
-struct FileStatus: Sendable {
+public struct FileStatus: Sendable {
     enum FileType: Sendable {
         case regular, directory
         case other(String)
@@ -54,7 +56,7 @@ struct FileStatus: Sendable {
     }
 
     /// `stat` (following symbolic links) or `lstat`.
-    static func of(_ path: String, followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
+    public static func of(_ path: String, followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
         of(path: Array(path.utf8), followingLinks: followingLinks)
     }
 
@@ -72,14 +74,14 @@ struct FileStatus: Sendable {
         return fstat(descriptor, &info) == 0 ? .success(FileStatus(info)) : .failure(.current)
     }
 
-    var isDirectory: Bool {
+    public var isDirectory: Bool {
         if case .directory = type { return true }
         return false
     }
 }
 
 /// Low-level file access. Files are only ever opened read-only.
-enum FileSystem {
+public enum FileSystem {
     /// Opens a regular file for reading. Anything else (a FIFO, a device, a directory) is refused
     /// before a read could block on it.
     static func openRegularFile(_ path: String) -> Result<Int32, FileOpenError> {
@@ -188,7 +190,7 @@ enum FileSystem {
     }
 
     /// Reads a whole descriptor (standard input) into memory.
-    static func readAll(_ fd: Int32, limit: Int = Int.max) -> Result<[UInt8], SystemError> {
+    public static func readAll(_ fd: Int32, limit: Int = Int.max) -> Result<[UInt8], SystemError> {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -213,7 +215,7 @@ enum FileSystem {
 
     /// Reads a whole regular file into memory; past `limit` bytes it stops, returning a few more
     /// than `limit` so the caller can tell.
-    static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], FileOpenError> {
+    public static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], FileOpenError> {
         switch openRegularFile(path) {
         case .failure(let error): return .failure(error)
         case .success(let fd):
@@ -300,7 +302,7 @@ enum FileSystem {
     }
 
     /// Writes a whole file (only `generate-docs` writes, and only its own pages).
-    static func writeFile(_ path: String, contents: String) -> SystemError? {
+    public static func writeFile(_ path: String, contents: String) -> SystemError? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return .current }
         defer { close(fd) }
@@ -320,7 +322,7 @@ enum FileSystem {
         }
     }
 
-    static func currentDirectory() -> String? {
+    public static func currentDirectory() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         return buffer.withUnsafeMutableBufferPointer { pointer -> String? in
             guard let base = pointer.baseAddress, getcwd(base, pointer.count) != nil else { return nil }
@@ -333,7 +335,7 @@ enum FileSystem {
 /// not a deep directory: such a path is opened one stretch of components at a time, each
 /// relative to a descriptor of the directory before it (`openat`), and the last component is
 /// then used relative to its parent's descriptor. Shorter paths go to the kernel as they are.
-enum PathAccess {
+public enum PathAccess {
     /// Each `openat` step takes components adding up to at most this many bytes.
     static let stepBytes = 2048
 
@@ -390,7 +392,7 @@ enum PathAccess {
     }
 
     /// The same for a path as text.
-    static func resolved(_ path: String, in directory: String?) -> String {
+    public static func resolved(_ path: String, in directory: String?) -> String {
         guard let directory, !directory.isEmpty, !path.isEmpty, !path.hasPrefix("/") else { return path }
         return directory.hasSuffix("/") ? directory + path : directory + "/" + path
     }
@@ -433,11 +435,11 @@ enum PathAccess {
 }
 
 /// Why a path could not be opened for linting.
-enum FileOpenError: Error, Sendable, CustomStringConvertible {
+public enum FileOpenError: Error, Sendable, CustomStringConvertible {
     case system(SystemError)
     case notRegular(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .system(let error): return error.description
         case .notRegular(let what): return "is \(what), not a regular file"

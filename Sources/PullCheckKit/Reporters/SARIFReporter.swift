@@ -1,3 +1,5 @@
+import TextSupport
+
 /// SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata with help (the rule's page, as
 /// text and Markdown) and `helpUri` (the page under `--rules-base-url`),
 /// character columns (`columnKind: unicodeCodePoints`), URIs relative to the working directory

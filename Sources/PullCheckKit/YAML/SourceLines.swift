@@ -1,3 +1,5 @@
+import TextSupport
+
 /// Reads a source line by line, counting lines and columns exactly as libyaml does, so that
 /// positions found in raw text (comments, which libyaml drops) agree with the parser's marks.
 ///
@@ -160,29 +162,15 @@ struct SourceLines {
                 return false
             }
             if target >= start && target - start <= bytes.count {
-                result = SourcePosition(line: number, column: Self.characterCount(bytes, upTo: target - start) + 1)
+                result = SourcePosition(line: number, column: characterCount(bytes, upTo: target - start) + 1)
                 return false
             }
-            last = (number, start, Self.characterCount(bytes, upTo: bytes.count), bytes.count)
+            last = (number, start, characterCount(bytes, upTo: bytes.count), bytes.count)
             return true
         }
         if let result { return result }
         guard let line = last else { return .start }
         return SourcePosition(line: line.number, column: line.characters + max(0, target - line.start - line.kept) + 1)
-    }
-
-    /// Counts Unicode scalars (UTF-8 lead bytes) in the first `count` bytes; bytes that cannot
-    /// start a scalar still count as one column each, as a best effort for invalid text.
-    static func characterCount<Bytes: Collection<UInt8>>(_ bytes: Bytes, upTo count: Int) -> Int {
-        let fast = bytes.withContiguousStorageIfAvailable { buffer -> Int in
-            var n = 0
-            for index in 0..<min(max(0, count), buffer.count) where buffer[index] & 0xC0 != 0x80 { n += 1 }
-            return n
-        }
-        if let fast { return fast }
-        var n = 0
-        for byte in bytes.prefix(max(0, count)) where byte & 0xC0 != 0x80 { n += 1 }
-        return n
     }
 }
 

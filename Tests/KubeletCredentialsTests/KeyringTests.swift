@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import KubeletCredentials
 
 struct MatchCase: Sendable, CustomTestStringConvertible {
     let key: String

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import DistributionReference
 
 // Table-driven tests of ImageReference against kubelet's behaviour: distribution/reference
 // `ParseNormalizedNamed` (regexp.go, normalize.go, reference.go), go-digest validation, and

@@ -1,3 +1,7 @@
+import DistributionReference
+import PullCheckKit
+import TextSupport
+
 /// `pullcheck inspect-image REF...`: what kubelet makes of each reference, and pullcheck's verdict.
 struct InspectImageCommand {
     struct Options {

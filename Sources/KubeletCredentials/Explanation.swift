@@ -1,3 +1,5 @@
+import TextSupport
+
 // Explains, for a finding message, why none of a pull secret's registry keys
 // gives kubelet a credential for an image, naming the nearest key.
 

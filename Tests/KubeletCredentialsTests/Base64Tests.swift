@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import KubeletCredentials
 
 struct B64Case: Sendable, CustomTestStringConvertible {
     let input: String

@@ -1,3 +1,6 @@
+import PullCheckKit
+import TextSupport
+
 /// `pullcheck generate-docs`.
 struct GenerateDocsCommand {
     struct Options {

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// The pull policy values the API server accepts.
 public enum PullPolicy: String, Sendable, Hashable, CaseIterable {
     case always = "Always"
@@ -122,6 +124,14 @@ public struct ImageReferenceError: Error, Hashable, Sendable, CustomStringConver
     /// `ko://`, `ALL_CAPS`), not a mistyped reference.
     public internal(set) var isPlaceholder = false
 
+    public init(category: Category, message: String, offset: Int, length: Int, isPlaceholder: Bool = false) {
+        self.category = category
+        self.message = message
+        self.offset = offset
+        self.length = length
+        self.isPlaceholder = isPlaceholder
+    }
+
     public var description: String { message }
 }
 
@@ -156,7 +166,7 @@ struct ImageReferenceParser {
 
     private func scalarOffset(_ byteOffset: Int) -> Int {
         // A valid reference is ASCII, where bytes and scalars are the same.
-        isASCII ? min(byteOffset, bytes.count) : SourceLines.characterCount(bytes, upTo: byteOffset)
+        isASCII ? min(byteOffset, bytes.count) : characterCount(bytes, upTo: byteOffset)
     }
 
     private func error(_ category: ImageReferenceError.Category, _ message: String, at start: Int, length: Int = 1)

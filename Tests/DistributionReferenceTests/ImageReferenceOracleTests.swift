@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import DistributionReference
 
 // A second, independent model of kubelet's parser, for cross-checking ImageReference on random
 // input: it transcribes distribution/reference v0.6 (regexp.go patterns, normalize.go

@@ -9,10 +9,10 @@
 /// `\u{…}` in lower-case hexadecimal — and every format uses it for every such field: text,
 /// github and junit directly, JSON and SARIF for their message texts (their other string values
 /// are escaped by `JSONValue`, as `\u001b`, `\u2028`, `\u202e`).
-enum DisplayPolicy {
+public enum DisplayPolicy {
     /// Whether `scalar` is never written raw.
-    @inline(__always)
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+    @inlinable @inline(__always)
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x20 || (0x7F...0x9F).contains(value) { return true }
         guard value >= 0x2028 else { return false }
@@ -39,7 +39,7 @@ enum DisplayPolicy {
     }
 
     /// How an unsafe scalar is shown.
-    static func escaped(_ scalar: Unicode.Scalar) -> String {
+    public static func escaped(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\n": return "\\n"
         case "\t": return "\\t"
@@ -53,7 +53,7 @@ enum DisplayPolicy {
 /// escaped, and a value longer than `limit` characters is cut with `…`. With `keepLineBreaks`
 /// (documentation pages), LF and tab stay as they are; with `escapeQuotes`, `"` and `\` are
 /// escaped, for a value shown between quotes.
-func displayText(_ text: String, limit: Int = Int.max, keepLineBreaks: Bool = false, escapeQuotes: Bool = false) -> String {
+public func displayText(_ text: String, limit: Int = Int.max, keepLineBreaks: Bool = false, escapeQuotes: Bool = false) -> String {
     if limit == Int.max, !escapeQuotes, !DisplayPolicy.needsEscaping(text) { return text }
     var out = ""
     var count = 0
@@ -81,12 +81,12 @@ func displayText(_ text: String, limit: Int = Int.max, keepLineBreaks: Bool = fa
 /// The line pullcheck writes to standard error for a problem: `pullcheck: error: <text>`, with the
 /// text shown by the display policy, so a file name or a value can neither start a new line nor
 /// reach the terminal as a control sequence.
-func errorLine(_ text: String) -> String {
+public func errorLine(_ text: String) -> String {
     "pullcheck: error: " + displayText(text) + "\n"
 }
 
 /// `0A`, `FF`: a byte as two upper-case hexadecimal digits.
-func hexByte(_ byte: UInt8) -> String {
+public func hexByte(_ byte: UInt8) -> String {
     let digits = Array("0123456789ABCDEF")
     return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
 }

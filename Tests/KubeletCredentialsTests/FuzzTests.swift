@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import KubeletCredentials
 
 /// SplitMix64: small, deterministic, good enough for fuzzing.
 struct SplitMix64: RandomNumberGenerator {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import KubeletCredentials
 
 private let password = "s3cr3t-P4ss"
 

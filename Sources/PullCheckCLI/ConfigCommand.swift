@@ -1,3 +1,5 @@
+import PullCheckKit
+
 /// `pullcheck config`: the effective configuration as YAML, each value with where it came from.
 struct ConfigCommand {
     struct Options {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import KubeletCredentials
 
 /// Standard base64 (padded) without Foundation.
 func base64(_ text: String, padded: Bool = true) -> String {

@@ -1,7 +1,8 @@
 /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
 /// neighbours each cost one. With `limit`, returns `limit + 1` as soon as the distance must exceed
 /// it (without any work when the lengths alone say so); typo checks run it for every image.
-func editDistance<A: Collection, B: Collection>(_ a: A, _ b: B, limit: Int = Int.max) -> Int
+@inlinable
+public func editDistance<A: Collection, B: Collection>(_ a: A, _ b: B, limit: Int = Int.max) -> Int
 where A.Element == B.Element, A.Element: Equatable {
     let m = a.count
     let n = b.count
@@ -39,6 +40,6 @@ where A.Element == B.Element, A.Element: Equatable {
 }
 
 /// On Unicode scalars.
-func editDistance(_ a: String, _ b: String, limit: Int = Int.max) -> Int {
+public func editDistance(_ a: String, _ b: String, limit: Int = Int.max) -> Int {
     editDistance(a.unicodeScalars, b.unicodeScalars, limit: limit)
 }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PullCheckKit
+@testable import KubeletCredentials
 
 struct JSONCase: Sendable, CustomTestStringConvertible {
     let input: [UInt8]

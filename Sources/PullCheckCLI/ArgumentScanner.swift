@@ -1,3 +1,6 @@
+import PullCheckKit
+import TextSupport
+
 /// A usage error: the message is printed with a hint to `--help`, and the process exits 64.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
     public let message: String

@@ -1,3 +1,6 @@
+import PullCheckKit
+import TextSupport
+
 /// `pullcheck explain <rule-id>`.
 struct ExplainCommand {
     struct Options { var id: String? }

@@ -1,3 +1,5 @@
+import PullCheckKit
+
 /// `pullcheck rules`.
 struct RulesCommand {
     struct Options { var format = OutputFormat.text }

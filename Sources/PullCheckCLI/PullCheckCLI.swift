@@ -1,3 +1,6 @@
+import PullCheckKit
+import TextSupport
+
 /// What the command line touches: arguments, streams, environment. Tests pass their own.
 public struct CLIEnvironment {
     public var arguments: [String]

@@ -1,3 +1,6 @@
+import PullCheckKit
+import TextSupport
+
 /// `pullcheck [lint]`: the default command.
 struct LintCommand {
     enum ColorChoice: String, CaseIterable { case auto, always, never }
