@@ -9,8 +9,8 @@ public enum PullPolicy: String, Sendable, Hashable, CaseIterable {
 
 /// A content digest: `algorithm:hex`.
 public struct ImageDigest: Hashable, Sendable, CustomStringConvertible {
-    public let algorithm: String
-    public let hex: String
+    let algorithm: String
+    let hex: String
     public var description: String { "\(algorithm):\(hex)" }
 }
 
@@ -51,11 +51,11 @@ public struct ImageReference: Hashable, Sendable {
     public let domainRange: Range<Int>?
     public let pathRange: Range<Int>
     public let tagRange: Range<Int>?
-    public let digestRange: Range<Int>?
+    let digestRange: Range<Int>?
 
-    public static let dockerHub = "docker.io"
-    public static let maxPathLength = 255
-    public static let maxTagLength = 128
+    static let dockerHub = "docker.io"
+    static let maxPathLength = 255
+    static let maxTagLength = 128
 
     /// `docker.io/library/nginx`.
     public var normalizedName: String { domain + "/" + path }
@@ -81,7 +81,7 @@ public struct ImageReference: Hashable, Sendable {
     }
 
     public var isDockerHub: Bool { domain == Self.dockerHub }
-    public var isPinnedByDigest: Bool { digest != nil }
+    var isPinnedByDigest: Bool { digest != nil }
 
     /// The placeholder in `text` (`{{ }}`, `${VAR}`, `$(VAR)`, `<name>`, `ko://`, `ALL_CAPS`), if it holds
     /// one: for fields other than images, such as a pull policy or a Secret name.

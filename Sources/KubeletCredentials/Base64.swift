@@ -12,7 +12,7 @@
 
 /// Why a base64 value was rejected. Never carries the data itself.
 public struct Base64Error: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    public enum Reason: Sendable, Hashable {
+    enum Reason: Sendable, Hashable {
         /// A byte outside the base64 alphabet (and not CR, LF or, where allowed, '=').
         case invalidCharacter
         /// '=' in an unpadded (RawStdEncoding) value.
@@ -29,9 +29,9 @@ public struct Base64Error: Error, Sendable, Hashable, CustomStringConvertible, C
 
     /// 0-based byte offset into the base64 input, as Go's CorruptInputError reports it.
     public let byteOffset: Int
-    public let reason: Reason
+    let reason: Reason
 
-    public init(byteOffset: Int, reason: Reason) {
+    init(byteOffset: Int, reason: Reason) {
         self.byteOffset = byteOffset
         self.reason = reason
     }
@@ -59,21 +59,21 @@ public enum Base64: Sendable {
     }
 
     /// Go `base64.RawStdEncoding.DecodeString` semantics (no padding allowed).
-    public static func decodeRawStd(_ bytes: some Collection<UInt8>) -> Result<[UInt8], Base64Error> {
+    static func decodeRawStd(_ bytes: some Collection<UInt8>) -> Result<[UInt8], Base64Error> {
         decode(Array(bytes), padded: false)
     }
 
     /// The choice kubelet makes for the `auth` field of a docker config entry:
     /// `strings.HasSuffix(strings.TrimSpace(field), "=")` selects StdEncoding,
     /// anything else RawStdEncoding. The whole (untrimmed) field is decoded.
-    public static func kubeletAuthUsesPaddedDecoding(_ bytes: some Collection<UInt8>) -> Bool {
+    static func kubeletAuthUsesPaddedDecoding(_ bytes: some Collection<UInt8>) -> Bool {
         let trimmed = GoText.trimSpace(Array(bytes))
         return trimmed.last == UInt8(ascii: "=")
     }
 
     /// Decodes an `auth` field exactly as kubelet's decodeDockerConfigFieldAuth does
     /// before splitting on ':'.
-    public static func decodeKubeletAuth(_ bytes: some Collection<UInt8>) -> Result<[UInt8], Base64Error> {
+    static func decodeKubeletAuth(_ bytes: some Collection<UInt8>) -> Result<[UInt8], Base64Error> {
         let array = Array(bytes)
         return decode(array, padded: kubeletAuthUsesPaddedDecoding(array))
     }

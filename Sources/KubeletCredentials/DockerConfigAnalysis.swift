@@ -36,7 +36,7 @@ public enum KubeletEffect: Sendable, Hashable {
 }
 
 public struct DockerConfigProblem: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    public enum Kind: Sendable, Hashable, CaseIterable {
+    enum Kind: Sendable, Hashable, CaseIterable {
         /// Not JSON syntax (or empty).
         case invalidJSON
         /// A number too large for float64: the API server's validation
@@ -76,16 +76,16 @@ public struct DockerConfigProblem: Sendable, Hashable, CustomStringConvertible, 
         case credentialsInRegistryKey
     }
 
-    public let kind: Kind
+    let kind: Kind
     /// Lower-case, no trailing period, never contains credential material.
     public let message: String
     /// Offset into the decoded JSON bytes where the fault is; nil if not applicable.
     public let byteOffset: Int?
     public let kubeletEffect: KubeletEffect
     /// The registry key concerned (user information redacted), if any.
-    public let registryKey: String?
+    let registryKey: String?
 
-    public init(kind: Kind, message: String, byteOffset: Int?, kubeletEffect: KubeletEffect, registryKey: String? = nil) {
+    init(kind: Kind, message: String, byteOffset: Int?, kubeletEffect: KubeletEffect, registryKey: String? = nil) {
         self.kind = kind
         self.message = message
         self.byteOffset = byteOffset
@@ -107,13 +107,13 @@ public struct RegistryCredentialKey: Sendable, Hashable, CustomStringConvertible
     /// The key as written in the JSON (user information, if any, replaced by "<redacted>").
     public let rawKey: String
     /// What kubelet stores the credential under; nil when url.Parse fails.
-    public let keyringKey: String?
+    let keyringKey: String?
     /// Username or password non-empty after auth decoding.
     public let hasCredential: Bool
     /// Offset of the key's opening quote in the JSON.
-    public let byteOffset: Int
+    let byteOffset: Int
 
-    public init(rawKey: String, keyringKey: String?, hasCredential: Bool, byteOffset: Int) {
+    init(rawKey: String, keyringKey: String?, hasCredential: Bool, byteOffset: Int) {
         self.rawKey = rawKey
         self.keyringKey = keyringKey
         self.hasCredential = hasCredential
@@ -132,7 +132,7 @@ public struct DockerConfigAnalysis: Sendable {
     /// problem means kubelet never gets that far.
     public let keys: [RegistryCredentialKey]
 
-    public init(problems: [DockerConfigProblem], keys: [RegistryCredentialKey]) {
+    init(problems: [DockerConfigProblem], keys: [RegistryCredentialKey]) {
         self.problems = problems
         self.keys = keys
     }
@@ -145,12 +145,12 @@ public struct DockerConfigAnalysis: Sendable {
     }
 
     /// kubelet's json.Unmarshal fails: every pull of every pod naming the Secret fails.
-    public var failsAllPulls: Bool {
+    var failsAllPulls: Bool {
         problems.contains { $0.kubeletEffect == .pullFails }
     }
 
     /// kubelet's lookup over the keys that carry a credential.
-    public func lookup(image normalizedRepository: String) -> KeyringMatch {
+    func lookup(image normalizedRepository: String) -> KeyringMatch {
         kubeletLookup(keys: keys.filter { $0.hasCredential }.map(\.rawKey), image: normalizedRepository)
     }
 }

@@ -18,8 +18,8 @@
 //
 // Error messages never quote input bytes: the input may hold passwords.
 
-public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    public enum Reason: Sendable, Hashable {
+struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    enum Reason: Sendable, Hashable {
         case unexpectedEndOfInput
         case expectedValue
         case singleQuotedString
@@ -40,16 +40,16 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// 0-based byte offset of the offending byte (the input length for an unexpected end).
-    public let byteOffset: Int
-    public let reason: Reason
+    let byteOffset: Int
+    let reason: Reason
 
-    public init(byteOffset: Int, reason: Reason) {
+    init(byteOffset: Int, reason: Reason) {
         self.byteOffset = byteOffset
         self.reason = reason
     }
 
     /// Lower-case, no trailing period, never quotes the input.
-    public var message: String {
+    var message: String {
         switch reason {
         case .unexpectedEndOfInput: return "unexpected end of input"
         case .expectedValue: return "expected a JSON value"
@@ -71,8 +71,8 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
         }
     }
 
-    public var description: String { "\(message) at byte \(byteOffset)" }
-    public var debugDescription: String { "JSONSyntaxError(byteOffset: \(byteOffset), message: \"\(message)\")" }
+    var description: String { "\(message) at byte \(byteOffset)" }
+    var debugDescription: String { "JSONSyntaxError(byteOffset: \(byteOffset), message: \"\(message)\")" }
 }
 
 /// Immutable flat storage of a parsed document.
@@ -110,8 +110,8 @@ final class JSONStorage: Sendable {
 }
 
 /// A value in a parsed JSON document. The description never shows content.
-public struct JSONNode: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    public enum Kind: UInt8, Sendable, Hashable {
+struct JSONNode: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    enum Kind: UInt8, Sendable, Hashable {
         case null = 0
         case bool, number, string, array, object
     }
@@ -124,39 +124,39 @@ public struct JSONNode: Sendable, CustomStringConvertible, CustomDebugStringConv
         self.index = index
     }
 
-    public var kind: Kind { Kind(rawValue: storage.kinds[index]) ?? .null }
+    var kind: Kind { Kind(rawValue: storage.kinds[index]) ?? .null }
     /// Offset of the first byte of the value.
-    public var byteOffset: Int { storage.starts[index] }
+    var byteOffset: Int { storage.starts[index] }
     /// Bytes of the value in the input (for strings including the quotes).
-    public var byteRange: Range<Int> { storage.starts[index]..<max(storage.starts[index], storage.ends[index]) }
+    var byteRange: Range<Int> { storage.starts[index]..<max(storage.starts[index], storage.ends[index]) }
 
-    public var isNull: Bool { kind == .null }
-    public var boolValue: Bool? { kind == .bool ? storage.payloadA[index] != 0 : nil }
+    var isNull: Bool { kind == .null }
+    var boolValue: Bool? { kind == .bool ? storage.payloadA[index] != 0 : nil }
 
     /// Decoded string bytes (Go unquote semantics; always valid UTF-8).
-    public var stringBytes: [UInt8]? {
+    var stringBytes: [UInt8]? {
         guard kind == .string else { return nil }
         return storage.poolBytes(start: storage.payloadA[index], length: storage.payloadB[index])
     }
 
-    public var stringValue: String? { stringBytes.map { GoText.string($0) } }
+    var stringValue: String? { stringBytes.map { GoText.string($0) } }
 
     /// The literal text of a number, e.g. "-1.5e3".
-    public var numberText: String? {
+    var numberText: String? {
         guard kind == .number else { return nil }
         return GoText.string(storage.poolBytes(start: storage.payloadA[index], length: storage.payloadB[index]))
     }
 
     /// Number of array elements or object members (0 for scalars).
-    public var count: Int { (kind == .array || kind == .object) ? storage.payloadB[index] : 0 }
+    var count: Int { (kind == .array || kind == .object) ? storage.payloadB[index] : 0 }
 
-    public var elements: [JSONNode] {
+    var elements: [JSONNode] {
         guard kind == .array else { return [] }
         let first = storage.payloadA[index]
         return (0..<count).map { JSONNode(storage: storage, index: storage.childNodes[first + $0]) }
     }
 
-    public var members: [JSONObjectMember] {
+    var members: [JSONObjectMember] {
         guard kind == .object else { return [] }
         let first = storage.payloadA[index]
         return (0..<count).map { i in
@@ -180,21 +180,21 @@ public struct JSONNode: Sendable, CustomStringConvertible, CustomDebugStringConv
         return nil
     }
 
-    public var description: String { "JSONNode(\(kind), byteOffset: \(byteOffset))" }
-    public var debugDescription: String { description }
+    var description: String { "JSONNode(\(kind), byteOffset: \(byteOffset))" }
+    var debugDescription: String { description }
 }
 
-public struct JSONObjectMember: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+struct JSONObjectMember: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// Decoded key bytes (Go unquote semantics).
-    public let keyBytes: [UInt8]
+    let keyBytes: [UInt8]
     /// Offset of the opening quote of the key.
-    public let keyByteOffset: Int
-    public let value: JSONNode
+    let keyByteOffset: Int
+    let value: JSONNode
 
-    public var key: String { GoText.string(keyBytes) }
+    var key: String { GoText.string(keyBytes) }
 
-    public var description: String { "JSONObjectMember(keyByteOffset: \(keyByteOffset), value: \(value))" }
-    public var debugDescription: String { description }
+    var description: String { "JSONObjectMember(keyByteOffset: \(keyByteOffset), value: \(value))" }
+    var debugDescription: String { description }
 }
 
 struct JSONBuilder {
@@ -219,16 +219,16 @@ struct JSONBuilder {
     }
 }
 
-public struct JSONParser: Sendable {
+struct JSONParser: Sendable {
     /// Go's encoding/json scanner rejects nesting deeper than this.
-    public static let goMaxNestingDepth = 10_000
+    static let goMaxNestingDepth = 10_000
 
-    public static func parse(_ bytes: [UInt8]) -> Result<JSONNode, JSONSyntaxError> {
+    static func parse(_ bytes: [UInt8]) -> Result<JSONNode, JSONSyntaxError> {
         parse(bytes, maxDepth: goMaxNestingDepth)
     }
 
     /// Only checks syntax, like Go's json.Valid, without building a tree.
-    public static func validate(_ bytes: [UInt8], maxDepth: Int = goMaxNestingDepth) -> JSONSyntaxError? {
+    static func validate(_ bytes: [UInt8], maxDepth: Int = goMaxNestingDepth) -> JSONSyntaxError? {
         var parser = Parser(input: bytes, maxDepth: maxDepth)
         switch parser.run() {
         case .success: return nil
@@ -236,7 +236,7 @@ public struct JSONParser: Sendable {
         }
     }
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int) -> Result<JSONNode, JSONSyntaxError> {
+    static func parse(_ bytes: [UInt8], maxDepth: Int) -> Result<JSONNode, JSONSyntaxError> {
         var parser = Parser(input: bytes, maxDepth: maxDepth)
         switch parser.run() {
         case .success(let root):

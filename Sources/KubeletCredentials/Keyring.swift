@@ -25,11 +25,11 @@ public struct KeyringMatch: Sendable, Hashable {
     public let matched: Bool
     /// The registry key (as written, user information redacted) of the most
     /// specific matching entry; "index.docker.io"-type keys for the Docker Hub fallback.
-    public let matchedKey: String?
+    let matchedKey: String?
     /// The keyring keys whose credentials kubelet offers, most specific first.
-    public let offeredKeyringKeys: [String]
+    let offeredKeyringKeys: [String]
     /// The match came from the Docker Hub fallback (a key stored as exactly "index.docker.io").
-    public let viaDockerHubFallback: Bool
+    let viaDockerHubFallback: Bool
 }
 
 enum Keyring {
@@ -121,7 +121,7 @@ enum Keyring {
 /// parsed with Go's url.Parse, a path starting with /v1/ or /v2/ loses that
 /// prefix, and the key is host[:port] plus the path unless the path is empty
 /// or "/". Nil when url.Parse fails (kubelet logs and ignores the entry).
-public func keyringKey(forRegistryKey rawKey: String) -> String? {
+func keyringKey(forRegistryKey rawKey: String) -> String? {
     Keyring.keyringKey(Array(rawKey.utf8)).map { GoText.string($0) }
 }
 
@@ -130,7 +130,7 @@ public func keyringKey(forRegistryKey rawKey: String) -> String? {
 /// "registry.example.com:5000/team/app"), including the Docker Hub fallback for
 /// a key stored as exactly "index.docker.io". (The fallback only applies when
 /// no other key of the pod's pull secrets matches; see `kubeletLookup`.)
-public func kubeletMatches(registryKey rawKey: String, image normalizedRepository: String) -> Bool {
+func kubeletMatches(registryKey rawKey: String, image normalizedRepository: String) -> Bool {
     guard let key = Keyring.keyringKey(Array(rawKey.utf8)) else { return false }
     return Keyring.matches(keyringKey: key, image: Array(normalizedRepository.utf8))
 }
@@ -182,7 +182,7 @@ public struct PreparedKeyring: Sendable {
 
 /// Replaces the user information of a registry key ("user:pass@host") by
 /// "<redacted>" so that it can be shown; other keys are returned unchanged.
-public func redactUserinfo(_ rawKey: String) -> String {
+func redactUserinfo(_ rawKey: String) -> String {
     let bytes = Array(rawKey.utf8)
     var authorityStart = 0
     if let r = findSubsequence(bytes, Array("://".utf8)) {

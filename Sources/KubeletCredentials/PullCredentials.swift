@@ -4,14 +4,14 @@
 /// never printed, logged or cached.
 public struct PullCredentialEntry: Sendable {
     /// The registry key as written (user information redacted), safe to show.
-    public let rawKey: String
+    let rawKey: String
     /// What kubelet stores it under (`keyringKey(forRegistryKey:)`).
     let keyringKey: [UInt8]
-    public let username: String
-    public let password: String
+    let username: String
+    let password: String
     /// `identitytoken` / `registrytoken` (kubelet ignores them; docker and podman use them).
-    public let identityToken: String?
-    public let registryToken: String?
+    let identityToken: String?
+    let registryToken: String?
 }
 
 /// The entries of a `.dockerconfigjson` (`{"auths": …}`) or `.dockercfg` (the map itself) that hold a
@@ -73,7 +73,7 @@ public func pullCredentialEntries(_ json: [UInt8], format: DockerSecretFormat) -
 /// pod's order): every entry whose key matches the image, keys in reverse byte order (so longer
 /// paths first) and, under one key, in the order the secrets were added; else the entries stored
 /// under `index.docker.io` for a Docker Hub image.
-public func kubeletCredentialOrder<Source>(_ entries: [(source: Source, entry: PullCredentialEntry)], image normalizedRepository: String)
+func kubeletCredentialOrder<Source>(_ entries: [(source: Source, entry: PullCredentialEntry)], image normalizedRepository: String)
     -> [(source: Source, entry: PullCredentialEntry)]
 {
     var byKey: [[UInt8]: [(source: Source, entry: PullCredentialEntry)]] = [:]

@@ -2,10 +2,10 @@ import PullCheckKit
 import TextSupport
 
 /// A usage error: the message is printed with a hint to `--help`, and the process exits 64.
-public struct UsageError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+struct UsageError: Error, Sendable, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 /// One option of a command: its names, whether it takes a value, its help, and how it applies.

@@ -3,17 +3,17 @@ import TextSupport
 
 /// What the command line touches: arguments, streams, environment. Tests pass their own.
 public struct CLIEnvironment {
-    public var arguments: [String]
-    public var writeOutput: (String) -> Void
-    public var writeError: (String) -> Void
-    public var readStandardInput: () -> Result<[UInt8], SystemError>
-    public var outputIsTerminal: Bool
-    public var variable: (String) -> String?
-    public var workingDirectory: String?
+    var arguments: [String]
+    var writeOutput: (String) -> Void
+    var writeError: (String) -> Void
+    var readStandardInput: () -> Result<[UInt8], SystemError>
+    var outputIsTerminal: Bool
+    var variable: (String) -> String?
+    var workingDirectory: String?
     /// Lint standard input as a stream (file descriptor 0) instead of `readStandardInput`'s bytes.
-    public var streamsStandardInput = false
+    var streamsStandardInput = false
 
-    public init(
+    init(
         arguments: [String], writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
         readStandardInput: @escaping () -> Result<[UInt8], SystemError>, outputIsTerminal: Bool,
         variable: @escaping (String) -> String?, workingDirectory: String?

@@ -25,7 +25,7 @@ public struct RegistryPattern: Sendable, Hashable, CustomStringConvertible {
     let port: String?
     let pathPrefix: String?
 
-    public init(_ text: String) {
+    init(_ text: String) {
         self.text = text
         var hostPart = Substring(text)
         var prefix: String?
@@ -57,7 +57,7 @@ public struct RegistrySettings: Sendable {
     public var privateHosts: [RegistryPattern] = []
     public var nodeAuthenticatedHosts: [RegistryPattern] = []
 
-    public init() {}
+    init() {}
 
     /// Shared registries anyone can pull from anonymously.
     public static let defaultPublic: [String] = [
@@ -85,7 +85,7 @@ public struct RegistrySettings: Sendable {
     static let builtInNodeAuthenticated = defaultNodeAuthenticated.map(RegistryPattern.init)
 
     /// The verdict for an image's registry (`host` or `host:port`) and repository path, and why.
-    public func visibility(of domain: String, path: String? = nil) -> (visibility: RegistryVisibility, reason: String) {
+    func visibility(of domain: String, path: String? = nil) -> (visibility: RegistryVisibility, reason: String) {
         let (host, port) = Self.splitPort(domain)
         func first(_ patterns: [RegistryPattern]) -> RegistryPattern? {
             patterns.isEmpty ? nil : patterns.first { $0.matches(host: host, port: port, path: path) }

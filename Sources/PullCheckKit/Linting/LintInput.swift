@@ -9,7 +9,7 @@ public struct LintInput: Sendable {
     }
 
     /// What a file is in its project, which decides how it is linted.
-    public enum Role: Sendable, Hashable {
+    enum Role: Sendable, Hashable {
         /// Kubernetes objects.
         case manifest
         /// A kustomization: its `images:` entries are checked as the references they produce.
@@ -21,25 +21,25 @@ public struct LintInput: Sendable {
     }
 
     /// The name shown in findings: the path as the user gave it, or `--stdin-filename`.
-    public let displayName: String
-    public let content: Content
+    let displayName: String
+    let content: Content
     /// Found by walking a directory (or named by a hook with `--force-exclude`): a file there that
     /// does not parse and does not look like a manifest is skipped, not an error.
-    public var discovered = false
-    public var role = Role.manifest
+    var discovered = false
+    var role = Role.manifest
     /// Read for the facts the cross-object rules need (Secrets, ServiceAccounts, pods' pull
     /// secrets), never reported on: the project's files beyond the ones a run names.
-    public var isContext = false
+    var isContext = false
     /// The application the file belongs to: its kustomization's folder, its chart, or its folder.
-    public var unit = ""
+    var unit = ""
     /// Images whose tag or name a kustomization that includes this file sets, by image name.
-    public var imageOverrides: [String: ImageOverride] = [:]
+    var imageOverrides: [String: ImageOverride] = [:]
     /// A file's path as raw bytes when they are not UTF-8 (`content` then holds the path as
     /// shown, with the other bytes escaped as `\xNN`).
     let rawPath: [UInt8]?
     /// The folder a relative `.file` path is opened from (absolute); nil: the process's working
     /// directory.
-    public var workingDirectory: String?
+    var workingDirectory: String?
 
     public init(displayName: String, content: Content) {
         self.displayName = displayName
@@ -49,7 +49,7 @@ public struct LintInput: Sendable {
 
     /// A file, shown as `path`; a relative path is opened from `workingDirectory` (nil: the
     /// process's working directory).
-    public static func file(_ path: String, workingDirectory: String? = nil) -> LintInput {
+    static func file(_ path: String, workingDirectory: String? = nil) -> LintInput {
         var input = LintInput(displayName: path, content: .file(path: path))
         input.workingDirectory = workingDirectory
         return input
@@ -88,15 +88,15 @@ public struct LintInput: Sendable {
         }
     }
 
-    public static func text(_ text: String, name: String = "<stdin>") -> LintInput {
+    static func text(_ text: String, name: String = "<stdin>") -> LintInput {
         LintInput(displayName: name, content: .bytes(Array(text.utf8)))
     }
 }
 
 /// A file that a run passed over on purpose, and why (shown by `--statistics`).
-public struct InputNote: Sendable, Hashable {
-    public let file: String
-    public let reason: String
+struct InputNote: Sendable, Hashable {
+    let file: String
+    let reason: String
 }
 
 extension SourceLines {

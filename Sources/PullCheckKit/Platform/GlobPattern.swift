@@ -17,7 +17,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// - Parameter separator: the character `*` and `?` do not match (`/` for paths, `.` for
     ///   host names, nil for plain strings such as tags).
-    public init(_ pattern: String, separator: Unicode.Scalar? = nil) {
+    init(_ pattern: String, separator: Unicode.Scalar? = nil) {
         self.pattern = pattern
         self.separator = separator
         tokens = Self.compile(Array(pattern.unicodeScalars))
@@ -26,7 +26,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     public var description: String { pattern }
 
     /// Whether the pattern has wildcards at all.
-    public var isLiteral: Bool {
+    var isLiteral: Bool {
         tokens.allSatisfy { if case .literal = $0 { return true } else { return false } }
     }
 
@@ -91,7 +91,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    public func matches(_ text: String) -> Bool {
+    func matches(_ text: String) -> Bool {
         let s = Array(text.unicodeScalars)
         var ti = 0
         var si = 0

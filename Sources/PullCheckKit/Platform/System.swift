@@ -12,9 +12,9 @@ import TextSupport
 
 /// An operating-system error: the `errno` of a failed call.
 public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
-    public let code: Int32
+    let code: Int32
 
-    public init(code: Int32) { self.code = code }
+    init(code: Int32) { self.code = code }
 
     static var current: SystemError { SystemError(code: errno) }
 
@@ -384,7 +384,7 @@ public enum PathAccess {
     /// `path` as it is opened from `directory` (absolute): a relative path is appended to it; an
     /// absolute or empty path, or a nil directory (the process's working directory), is left as
     /// it is. Nothing is normalised, so `..` keeps its meaning across symbolic links.
-    static func resolved(_ path: [UInt8], in directory: String?) -> [UInt8] {
+    public static func resolved(_ path: [UInt8], in directory: String?) -> [UInt8] {
         guard let directory, !directory.isEmpty, !path.isEmpty, path.first != 0x2F else { return path }
         var joined = Array(directory.utf8)
         if joined.last != 0x2F { joined.append(0x2F) }
@@ -454,10 +454,10 @@ public enum ProcessEnvironment {
         return String(cString: value)
     }
 
-    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
     /// The number of processors this process may run on.
-    public static var processorCount: Int {
+    static var processorCount: Int {
         let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return n > 0 ? n : 1
     }

@@ -2,7 +2,7 @@ import TextSupport
 
 /// A tag that is a near miss of `latest`: the registry answers "manifest unknown".
 public struct TagTypoRule: ObjectRule {
-    public static let description = RuleDescription(
+    static let description = RuleDescription(
         id: "tag-typo",
         name: "Tag Typo",
         severity: .warning,
