@@ -41,6 +41,10 @@ let package = Package(
         .testTarget(
             name: "PullCheckKitTests",
             dependencies: ["PullCheckKit", "PullCheckCLI", "TextSupport", "DistributionReference", "KubeletCredentials"]),
-        .testTarget(name: "pullcheckTests", dependencies: ["PullCheckKit"]),
+        // Tests that run programs: the built binary (pullcheckTests) and, where they are installed,
+        // the editors, pre-commit and the validators of the output formats (EndToEndTests).
+        .target(name: "ProgramTestSupport", path: "Tests/ProgramTestSupport"),
+        .testTarget(name: "pullcheckTests", dependencies: ["ProgramTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ProgramTestSupport"]),
     ]
 )

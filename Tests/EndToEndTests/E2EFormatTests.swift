@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// The machine-readable formats of the built binary, read by implementations that are not

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// The Python tools of the end-to-end tests (SARIF validators, junitparser, pre-commit), in a
@@ -22,8 +23,32 @@ enum E2E {
         return false
     }
 
-    static let venvSkipReason: Comment =
-        "skipped: PULLCHECK_SKIP_E2E=1, or the Python tools (pre-commit, SARIF validators) could not be provisioned in .build/e2e-venv from PyPI; PULLCHECK_REQUIRE_E2E=1 makes that a failure"
+    /// Why the tests that need the Python tools are skipped: the variable, or what provisioning said.
+    static var venvSkipReason: Comment {
+        if skipped { return skipReason }
+        guard case .failure(let error) = provisioned else { return "" }
+        return Comment(
+            rawValue:
+                "skipped: the Python tools (pre-commit, SARIF validators) could not be provisioned in .build/e2e-venv from PyPI (\(error.summary)); PULLCHECK_REQUIRE_E2E=1 makes that a failure"
+        )
+    }
+
+    /// The program's path when it is on PATH.
+    static func onPath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs a test where `program` is on PATH; where it is not, skips it and says so, unless
+    /// PULLCHECK_REQUIRE_E2E=1 (then the test runs and fails on the missing program).
+    static func needs(_ program: String, package: String) -> ConditionTrait {
+        let reason = "skipped: \(program) is not installed (Debian package \(package)); PULLCHECK_REQUIRE_E2E=1 makes this a failure"
+        return .enabled(if: !skipped && (required || onPath(program) != nil), Comment(rawValue: skipped ? skipReason.rawValue : reason))
+    }
 
     static let venv = packageRoot + "/.build/e2e-venv"
     static let python = venv + "/bin/python"
@@ -54,10 +79,14 @@ enum E2E {
 
 struct E2EError: Error, CustomStringConvertible {
     let description: String
+    /// The last line of what failed, for a skip's reason.
+    var summary = ""
 
     init(_ description: String) { self.description = description }
 
     init(provisioningFailure detail: String) {
+        let lines = detail.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        summary = String((lines.last ?? "no output").prefix(200))
         description = """
             Could not provision the Python tools of the end-to-end tests in .build/e2e-venv \
             (python3 -m venv, then pip install -r testdata/e2e/requirements.txt from PyPI):

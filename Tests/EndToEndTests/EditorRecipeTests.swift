@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// The editor recipes in README.md's "Editors" section, run in the real editors. Each recipe is

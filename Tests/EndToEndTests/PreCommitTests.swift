@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// The hooks in .pre-commit-hooks.yaml, run as a user runs them: a fresh git repository with a
@@ -11,7 +12,8 @@ import Testing
 /// pre-commit's cache, here `.build/pre-commit-cache`, so it is slow once per commit (about two
 /// minutes on two cores) and fast afterwards; `pullcheck-system` uses the binary on PATH.
 @Suite(
-    "pre-commit hooks, as a user runs them", .enabled(if: E2E.venvAvailable, E2E.venvSkipReason), .serialized,
+    "pre-commit hooks, as a user runs them", E2E.needs("git", package: "git"), .enabled(if: E2E.venvAvailable, E2E.venvSkipReason),
+    .serialized,
     .timeLimit(.minutes(30)))
 struct PreCommitTests {
     static let cache = packageRoot + "/.build/pre-commit-cache"

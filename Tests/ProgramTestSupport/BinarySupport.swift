@@ -1,11 +1,14 @@
+// What the tests that run programs share (pullcheckTests, EndToEndTests): where the package and the
+// built `pullcheck` are, running a process, temporary directories.
+
 import Foundation
 
 /// The package's root directory, from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
 /// The `pullcheck` executable built next to the test bundle (`swift test` builds it too).
-let pullcheckBinary: String = {
+public let pullcheckBinary: String = {
     let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
     // The xctest bundle may be a directory on some platforms.
@@ -15,15 +18,15 @@ let pullcheckBinary: String = {
     return packageRoot + "/.build/debug/pullcheck"
 }()
 
-struct ProcessResult {
-    let status: Int32
-    let output: String
-    let error: String
+public struct ProcessResult: Sendable {
+    public let status: Int32
+    public let output: String
+    public let error: String
 }
 
 /// Runs a program with arguments, optional standard input and extra environment.
 @discardableResult
-func run(
+public func run(
     _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
     directory: String = packageRoot
 ) throws -> ProcessResult {
@@ -68,12 +71,12 @@ func run(
         error: String(decoding: errData, as: UTF8.self))
 }
 
-func pullcheck(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+public func pullcheck(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
     try run(pullcheckBinary, arguments, stdin: stdin.map { Data($0.utf8) }, environment: environment)
 }
 
 /// A fresh temporary directory, removed by the caller.
-func temporaryDirectory() throws -> String {
+public func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "pullcheck-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
