@@ -12,9 +12,10 @@ import Testing
 /// of the line from pullcheck's column.
 ///
 /// The programs come from Debian: vim, neovim, vim-ale, emacs-nox, elpa-flycheck, nodejs (and
-/// bsdutils' `script`, which is always installed). When one is missing, its tests fail and name
-/// the package to install. With PULLCHECK_SKIP_E2E=1 they are skipped instead, with the same
-/// reason shown.
+/// bsdutils' `script`, which is always installed); testdata/e2e/ale-locations lists where ALE may
+/// be. Where one is missing, the tests that need it are skipped, naming it and its package;
+/// PULLCHECK_REQUIRE_E2E=1 (set by `.ci/run`) makes that a failure, PULLCHECK_SKIP_E2E=1 skips
+/// them all.
 @Suite("Editor recipes from README.md, run in the real editors", .serialized, .timeLimit(.minutes(10)))
 struct EditorRecipeTests {
     // MARK: The fixture
@@ -149,6 +150,7 @@ struct EditorRecipeTests {
 
         #expect(result.filetype == "yaml")
         #expect(result.beforeSave == 0, "ALE linted before the file was saved")
+        try #require(result.lintEnded == 1, "ALE's lint on save did not end within 20 seconds: \(result.ale)")
         try #require(result.ale.count == findings.count, "\(result.ale)")
         try #require(result.landed.count == findings.count, "\(result.landed)")
         for ((item, finding), (landed, wanted)) in zip(zip(result.ale, findings), zip(result.landed, Self.expected)) {
@@ -358,8 +360,10 @@ extension EditorRecipeTests {
 
         static let vim = EditorProgram(name: "vim", package: "vim") { executable("vim") }
         static let neovim = EditorProgram(name: "nvim", package: "neovim") { executable("nvim") }
+        /// Where `packadd! ale` (the README's ale-vimrc recipe) finds ALE: the directories listed
+        /// in testdata/e2e/ale-locations, which `.ci/run` reads too.
         static let ale = EditorProgram(name: "ALE", package: "vim-ale") {
-            directory("/usr/share/vim/vimfiles/pack/dist-bundle/opt/ale")
+            aleLocations().lazy.compactMap(directory).first
         }
         static let emacs = EditorProgram(name: "emacs", package: "emacs-nox") { executable("emacs") }
         static let flycheck = EditorProgram(name: "flycheck", package: "elpa-flycheck") {
@@ -390,13 +394,14 @@ extension EditorRecipeTests {
             return .enabled(if: E2E.required || missing.isEmpty, Comment(rawValue: reason))
         }
 
-        static func executable(_ name: String) -> String? {
-            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-            for directory in path.split(separator: ":") {
-                let candidate = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        static func executable(_ name: String) -> String? { E2E.onPath(name) }
+
+        /// The directories listed in testdata/e2e/ale-locations (one a line; `#` starts a comment).
+        static func aleLocations() -> [String] {
+            let list = (try? String(contentsOfFile: packageRoot + "/testdata/e2e/ale-locations", encoding: .utf8)) ?? ""
+            return list.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty && !$0.hasPrefix("#")
             }
-            return nil
         }
 
         static func directory(_ path: String) -> String? {
@@ -537,20 +542,44 @@ extension EditorRecipeTests {
 
                 """
 
+        /// Waits for ALE's events rather than for a time: ALE starts a lint (`User ALELintPre`)
+        /// synchronously from the events that opening a file fires, so a lint on opening shows as
+        /// an ALELintPre before the write; after the write, the harness waits for the lint to end
+        /// (`User ALELintPost`) and for the location list to be set (ALE sets it from a timer),
+        /// for at most 20 seconds.
         static let aleHarness = """
             let g:out = {}
+            let s:saved = 0
+            let s:lintsBeforeSave = 0
+            let s:lintEnded = 0
+            augroup pullcheck_test
+              autocmd!
+              autocmd User ALELintPre if !s:saved | let s:lintsBeforeSave += 1 | endif
+              autocmd User ALELintPost if s:saved | let s:lintEnded = 1 | endif
+            augroup END
+            function! s:Ready() abort
+              return s:lintEnded && len(getloclist(0)) == len(ale#engine#GetLoclist(bufnr('')))
+            endfunction
+            " Neovim waits for the condition; Vim has no wait(), and `sleep` lets its jobs and timers run.
+            function! s:WaitUntilReady(seconds) abort
+              if exists('*wait')
+                call wait(a:seconds * 1000, {-> s:Ready()}, 10)
+              else
+                let l:start = reltime()
+                while !s:Ready() && reltimefloat(reltime(l:start)) < a:seconds
+                  sleep 10m
+                endwhile
+              endif
+              return s:Ready()
+            endfunction
             try
               execute 'edit' fnameescape('\(EditorRecipeTests.fileName)')
               let g:out.filetype = &filetype
-              " Lint on save only: nothing after opening the file.
-              sleep 500m
-              let g:out.beforeSave = len(ale#engine#GetLoclist(bufnr('')))
+              " Lint on save only: opening the file started no lint.
+              let g:out.beforeSave = s:lintsBeforeSave
+              let s:saved = 1
               write
-              let s:waited = 0
-              while s:waited < 400 && (ale#engine#IsCheckingBuffer(bufnr('')) || empty(ale#engine#GetLoclist(bufnr(''))))
-                sleep 50m
-                let s:waited += 1
-              endwhile
+              let g:out.lintEnded = s:WaitUntilReady(20)
               let g:out.ale = map(copy(ale#engine#GetLoclist(bufnr(''))),
                     \\ {_, item -> {'lnum': item.lnum, 'col': item.col, 'type': item.type, 'text': item.text,
                     \\               'code': get(item, 'code', ''), 'linter_name': item.linter_name}})
@@ -614,6 +643,8 @@ extension EditorRecipeTests {
     struct ALEResult: Decodable {
         let filetype: String
         let beforeSave: Int
+        /// 1 when the lint that the write started ended (ALELintPost) within 20 seconds.
+        let lintEnded: Int
         let ale: [ALEItem]
         let landed: [ALELanding]
     }
