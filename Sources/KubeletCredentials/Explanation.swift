@@ -20,7 +20,7 @@ func countWord(_ n: Int) -> String {
     }
 }
 
-/// Edit distance on bytes (see EditDistance.swift), inputs capped at 256 bytes.
+/// Edit distance on bytes (TextSupport's `editDistance`), inputs capped at 256 bytes.
 func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
     editDistance(a.prefix(256), b.prefix(256))
 }

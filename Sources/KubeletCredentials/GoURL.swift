@@ -1,9 +1,10 @@
 // The parts of Go's net/url.Parse, net.SplitHostPort, net/netip.ParseAddr
 // and path/filepath.Match that kubelet's keyring depends on, on raw bytes.
 //
-// url.Parse follows current Go (1.25.2+/1.26): a bracketed host must hold a
-// valid IPv6 address (not IPv4), a '[' anywhere but at the start of the host
-// is rejected, and for http/https the port starts at the FIRST colon, so
+// url.Parse follows current Go (1.25.8 and 1.26.1 and later, the versions
+// `GoURLError.bracketNotAtStart` names): a bracketed host must hold a valid
+// IPv6 address (not IPv4), a '[' anywhere but at the start of the host is
+// rejected, and for http/https the port starts at the FIRST colon, so
 // "host:1:2" is rejected.
 
 struct GoURL: Sendable, Equatable {

@@ -4,16 +4,9 @@ import Testing
 
 // A second, independent model of kubelet's parser, for cross-checking ImageReference on random
 // input: it transcribes distribution/reference v0.6 (regexp.go patterns, normalize.go
-// splitDockerDomain and ParseNormalizedNamed, reference.go Parse) and go-digest's Validate with
-// the standard library's Regex. Slow, but written from the Go source, not from the scanner.
-
-// An independent model of kubelet's parser for cross-checking, test-only.
-//
-// It transcribes distribution/reference v0.6 (regexp.go patterns, normalize.go
-// ParseNormalizedNamed/splitDockerDomain, reference.go Parse) and go-digest v1
-// Validate literally, using the standard library's backtracking `Regex` with
-// unicode-scalar semantics. Slow, but written from the Go source rather than
-// from the scanner, so the two can be compared on random input.
+// splitDockerDomain and ParseNormalizedNamed, reference.go Parse) and go-digest v1's Validate
+// literally, with the standard library's backtracking Regex on Unicode scalars. Slow, but written
+// from the Go source, not from the scanner.
 
 struct OracleResult: Equatable, CustomStringConvertible {
     var domain: String
