@@ -40,6 +40,6 @@ where A.Element == B.Element, A.Element: Equatable {
 }
 
 /// On Unicode scalars.
-func editDistance(_ a: String, _ b: String, limit: Int = Int.max) -> Int {
+public func editDistance(_ a: String, _ b: String, limit: Int = Int.max) -> Int {
     editDistance(a.unicodeScalars, b.unicodeScalars, limit: limit)
 }
