@@ -1,4 +1,5 @@
 import Dispatch
+import PullCheckCLI
 import PullCheckKit
 import RegistryClient
 import RegistryModel

@@ -1,4 +1,4 @@
-import PullCheckKit
+import PullCheckCLI
 
 #if canImport(Glibc)
     import Glibc
@@ -8,5 +8,5 @@ import PullCheckKit
     import Darwin
 #endif
 
-// Everything happens in PullCheckKit; this file only connects it to the process.
+// Everything happens in PullCheckCLI (over PullCheckKit); this file only connects it to the process.
 exit(PullCheckCLI.run(.process()))

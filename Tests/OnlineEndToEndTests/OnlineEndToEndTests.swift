@@ -1,9 +1,10 @@
 import Foundation
-import PullCheckKit
 import RegistryClient
 import RegistryLabSupport
 import RegistryModel
 import Testing
+
+@testable import PullCheckKit
 
 /// Online mode against real registries on 127.0.0.1 (the registry lab): every rule's examples,
 /// every failure through the real executables in every format, the credential promises, the cache,

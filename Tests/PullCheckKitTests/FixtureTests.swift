@@ -3,8 +3,9 @@
 //
 //     pullcheck --quiet --no-config --color never [--config testdata/rules/<rule-id>/.pullcheck.yaml] testdata/rules/<rule-id>/<name>.yaml
 //
-// run from the package root (the `--config` part only where the folder has a `.pullcheck.yaml`,
-// for rules that are off by default or need settings), and its standard output must equal
+// run in the package root (the CLI is given it as its working directory; the test process's own
+// is never changed), with the `--config` part only where the folder has a `.pullcheck.yaml` (for
+// rules that are off by default or need settings), and its standard output must equal
 // `<name>.txt` next to the fixture byte for byte. An empty `.txt` means "no findings at all".
 //
 // The exit status must agree with the golden file: 0 when it is empty; 2 when it holds a
@@ -96,8 +97,7 @@ struct FixtureTests {
 
     @Test(arguments: RuleFixture.all)
     func fixture(_ fixture: RuleFixture) throws {
-        _ = enterPackageRoot
-        let run = runCLI(fixture.arguments)
+        let run = runCLI(fixture.arguments, workingDirectory: packageRoot)
         #expect(run.error.isEmpty, "pullcheck wrote to standard error: \(run.error)")
 
         let expectedFile = RuleFixture.absolute(fixture.expectedPath)
@@ -154,17 +154,6 @@ struct FixtureTests {
         }
     }
 }
-
-/// The CLI opens relative paths from the process's working directory; the golden files show
-/// paths relative to the package root. `swift test` normally runs there already.
-private let enterPackageRoot: Void = {
-    func resolved(_ path: String) -> String? {
-        guard let pointer = realpath(path, nil) else { return nil }
-        defer { free(pointer) }
-        return String(cString: pointer)
-    }
-    if let root = resolved(packageRoot), resolved(".") != root { _ = chdir(root) }
-}()
 
 /// Where two texts first differ, for the failure message.
 private func firstDifference(_ expected: String, _ actual: String) -> String {

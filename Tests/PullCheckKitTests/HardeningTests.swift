@@ -45,17 +45,22 @@ struct HardeningTests {
         }
     }
 
-    @Test("a 100 MB single line stops at the line limit with a positioned error")
+    @Test("a line past the line limit stops the input with a positioned error")
     func hugeLine() {
+        // The limit lowered to 1 MiB (16 MiB by default) shows the same with a 2 MiB line.
+        var limits = YAMLLimits.standard
+        limits.maxLineBytes = 1 << 20
         var bytes = Array("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  big: ".utf8)
-        bytes += [UInt8](repeating: 0x61, count: 100 << 20)
+        bytes += [UInt8](repeating: 0x61, count: 2 << 20)
         bytes += Array("\n".utf8)
-        let report = lint(bytes: bytes)
+        let report = lint(bytes: bytes, limits: limits)
         #expect(report.hasInputErrors)
+        #expect(report.diagnostics.count == 1)
         let finding = report.diagnostics.first
         #expect(finding?.ruleID == "yaml-syntax")
-        #expect(finding?.message.contains("longer than 16 MiB") == true)
+        #expect(finding?.message.contains("a line is longer than 1 MiB") == true)
         #expect(finding?.span.start.line == 5)
+        #expect(YAMLLimits.standard.maxLineBytes == 16 << 20)
     }
 
     @Test("NUL bytes, binary data, invalid UTF-8: a reader error at the byte's position")

@@ -1,3 +1,5 @@
+import DistributionReference
+import KubeletCredentials
 import RegistryModel
 import Synchronization
 import Testing
@@ -262,7 +264,7 @@ struct OnlineTests {
         #expect(credentials.credentials(for: private_).first?.source == "~/.docker/config.json")
         #expect(credentials.credentials(for: hub).map(\.username) == ["hub"])
         #expect(LocalCredentials.parse(Array("not json".utf8), source: "x") == nil)
-        #expect(!LocalCredentials.isHelperName("../evil"))
+        #expect(!DockerClientConfig.isHelperName("../evil"))
     }
 
     @Test("child processes: output, exit status and the deadline")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import PullCheckKit
+@testable import TextSupport
 
 /// One display policy for every format: no C0/C1 control, DEL, U+2028/U+2029 or bidirectional
 /// override/isolate from input is written raw, on a pipe or on a terminal, in the findings, the

@@ -3,8 +3,8 @@ import Testing
 @testable import PullCheckKit
 
 /// Every output format, compared byte for byte with the golden files in
-/// `testdata/reporters/golden/` (see `testdata/reporters/README.md`). The CLI runs in-process, in
-/// the package root, with `--no-config`. `PULLCHECK_UPDATE=1 swift test --filter
+/// `testdata/reporters/golden/` (see `testdata/reporters/README.md`). The CLI runs in-process,
+/// given the package root as its working directory, with `--no-config`. `PULLCHECK_UPDATE=1 swift test --filter
 /// ReporterGoldenTests` rewrites the golden files; review the diff by hand before accepting it.
 @Suite("Golden files of every output format")
 struct ReporterGoldenTests {

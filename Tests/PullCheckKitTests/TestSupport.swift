@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PullCheckCLI
 @testable import PullCheckKit
 
 /// Lints text as one input and returns the report.

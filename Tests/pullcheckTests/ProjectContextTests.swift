@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// Verdicts on pull secrets and registries without false alarms (testdata/repos/context and

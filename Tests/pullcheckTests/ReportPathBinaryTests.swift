@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// Paths and file names on disk, through the built binary: what a directory walk from `.` gives

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import Testing
 
 /// A first run at the root of repositories shaped like real ones (testdata/repos): Helm charts,

@@ -4,7 +4,7 @@ public struct Configuration: Sendable {
     /// A rule's settings; nil fields keep the rule's defaults.
     public struct RuleSetting: Sendable, Hashable {
         public var enabled: Bool?
-        public var severity: Severity?
+        var severity: Severity?
 
         public init(enabled: Bool? = nil, severity: Severity? = nil) {
             self.enabled = enabled
@@ -21,7 +21,7 @@ public struct Configuration: Sendable {
     /// Secret names that exist in the cluster but not in the manifests (`name` or `namespace/name`).
     public var externalSecrets: [String] = []
     /// Custom resources whose pods pullcheck should check, beyond the built-in ones.
-    public var customResources: [PodShape] = []
+    var customResources: [PodShape] = []
     /// Pull secrets that an admission webhook adds to every pod of a namespace (`*`: all), by namespace.
     public var admissionPullSecrets: [String: [String]] = [:]
     /// The run holds every object the workloads need: report any pull secret that is not in it.

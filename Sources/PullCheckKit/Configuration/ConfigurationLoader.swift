@@ -1,10 +1,12 @@
+import TextSupport
+
 /// A problem in `.pullcheck.yaml`, with its position. The CLI exits 64 on it.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    public let file: String
-    public let position: SourcePosition?
-    public let message: String
+    let file: String
+    let position: SourcePosition?
+    let message: String
     /// The other problems found in the same file: all are reported at once.
-    public var more: [ConfigurationError] = []
+    var more: [ConfigurationError] = []
 
     /// Every problem, this one first, each as `file:line:column: message`.
     public var problems: [ConfigurationError] { [ConfigurationError(file: file, position: position, message: message)] + more }
@@ -30,7 +32,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// Reads `.pullcheck.yaml`. Unknown keys, unknown rule ids and bad values are errors, never
 /// silently ignored.
 public enum ConfigurationLoader {
-    public static let fileNames = [".pullcheck.yaml", ".pullcheck.yml"]
+    static let fileNames = [".pullcheck.yaml", ".pullcheck.yml"]
     /// A configuration is a few settings; anything this large is a mistake (read no further).
     static let maxFileBytes = 1 << 20
 
@@ -47,10 +49,12 @@ public enum ConfigurationLoader {
         }
     }
 
-    public static func load(file path: String, into base: Configuration = Configuration()) throws(ConfigurationError)
-        -> Configuration
+    /// Reads the file at `path` (shown as given; a relative path is opened from
+    /// `workingDirectory`, nil: the process's).
+    public static func load(file path: String, workingDirectory: String? = nil, into base: Configuration = Configuration())
+        throws(ConfigurationError) -> Configuration
     {
-        switch FileSystem.readFile(path, limit: maxFileBytes) {
+        switch FileSystem.readFile(PathAccess.resolved(path, in: workingDirectory), limit: maxFileBytes) {
         case .failure(let error):
             throw ConfigurationError(file: path, position: nil, message: "cannot read: \(error)")
         case .success(let bytes):
@@ -65,7 +69,7 @@ public enum ConfigurationLoader {
         }
     }
 
-    public static func load(text: String, name: String = ".pullcheck.yaml", into base: Configuration = Configuration())
+    static func load(text: String, name: String = ".pullcheck.yaml", into base: Configuration = Configuration())
         throws(ConfigurationError) -> Configuration
     {
         try load(bytes: Array(text.utf8), name: name, into: base)
@@ -79,7 +83,7 @@ public enum ConfigurationLoader {
         if let error = summary.error {
             let position =
                 error.position
-                ?? error.byteOffset.map { SourceLines(LintInput(displayName: name, content: .bytes(bytes))).position(ofByteOffset: $0) }
+                ?? error.byteOffset.map { SourceLines(.memory(bytes)).position(ofByteOffset: $0) }
             throw ConfigurationError(file: name, position: position, message: error.message)
         }
         if !summary.compositionProblems.isEmpty {

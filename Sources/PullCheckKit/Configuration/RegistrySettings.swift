@@ -1,3 +1,4 @@
+import DistributionReference
 import Synchronization
 
 /// How pullcheck classifies an image's registry.
@@ -24,7 +25,7 @@ public struct RegistryPattern: Sendable, Hashable, CustomStringConvertible {
     let port: String?
     let pathPrefix: String?
 
-    public init(_ text: String) {
+    init(_ text: String) {
         self.text = text
         var hostPart = Substring(text)
         var prefix: String?
@@ -56,7 +57,7 @@ public struct RegistrySettings: Sendable {
     public var privateHosts: [RegistryPattern] = []
     public var nodeAuthenticatedHosts: [RegistryPattern] = []
 
-    public init() {}
+    init() {}
 
     /// Shared registries anyone can pull from anonymously.
     public static let defaultPublic: [String] = [
@@ -84,7 +85,7 @@ public struct RegistrySettings: Sendable {
     static let builtInNodeAuthenticated = defaultNodeAuthenticated.map(RegistryPattern.init)
 
     /// The verdict for an image's registry (`host` or `host:port`) and repository path, and why.
-    public func visibility(of domain: String, path: String? = nil) -> (visibility: RegistryVisibility, reason: String) {
+    func visibility(of domain: String, path: String? = nil) -> (visibility: RegistryVisibility, reason: String) {
         let (host, port) = Self.splitPort(domain)
         func first(_ patterns: [RegistryPattern]) -> RegistryPattern? {
             patterns.isEmpty ? nil : patterns.first { $0.matches(host: host, port: port, path: path) }

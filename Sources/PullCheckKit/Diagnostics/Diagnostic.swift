@@ -1,11 +1,11 @@
 /// The Kubernetes object a finding is about.
-public struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
-    public let apiVersion: String?
-    public let kind: String?
-    public let name: String?
-    public let namespace: String?
+struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
+    let apiVersion: String?
+    let kind: String?
+    let name: String?
+    let namespace: String?
 
-    public init(apiVersion: String?, kind: String?, name: String?, namespace: String?) {
+    init(apiVersion: String?, kind: String?, name: String?, namespace: String?) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.name = name
@@ -13,7 +13,7 @@ public struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `Deployment prod/web`, `Secret regcred`.
-    public var description: String {
+    var description: String {
         let kindText = kind ?? "object"
         let nameText = name ?? "<unnamed>"
         if let namespace { return "\(kindText) \(namespace)/\(nameText)" }
@@ -22,22 +22,22 @@ public struct ObjectReference: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// One finding.
-public struct Diagnostic: Hashable, Sendable {
-    public let ruleID: String
-    public var severity: Severity
-    public let message: String
+struct Diagnostic: Hashable, Sendable {
+    let ruleID: String
+    var severity: Severity
+    let message: String
     /// The file as the user named it (or `--stdin-filename`).
-    public let file: String
-    public let span: SourceSpan
-    public let object: ObjectReference?
-    public let container: String?
-    public let image: String?
+    let file: String
+    let span: SourceSpan
+    let object: ObjectReference?
+    let container: String?
+    let image: String?
     /// Which object of its file the finding belongs to (for annotation suppressions).
     let objectOrdinal: Int?
     /// A literal block's indentation still to be added to the columns (resolved per file).
     var blockIndentation: BlockIndentation? = nil
 
-    public init(
+    init(
         ruleID: String, severity: Severity, message: String, file: String, span: SourceSpan,
         object: ObjectReference? = nil, container: String? = nil, image: String? = nil
     ) {
@@ -61,7 +61,7 @@ public struct Diagnostic: Hashable, Sendable {
         self.objectOrdinal = objectOrdinal
     }
 
-    public var location: SourcePosition { span.start }
+    var location: SourcePosition { span.start }
 
     /// The same finding at another span.
     func moved(to span: SourceSpan) -> Diagnostic {
@@ -71,7 +71,7 @@ public struct Diagnostic: Hashable, Sendable {
     }
 
     /// Report order: file, line, column, then rule and message for a stable tie-break.
-    public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+    static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         if a.file != b.file { return a.file.utf8.lexicographicallyPrecedes(b.file.utf8) }
         if a.span.start != b.span.start { return a.span.start < b.span.start }
         if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }

@@ -19,7 +19,7 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
 public enum FailLevel: String, Sendable, Hashable, CaseIterable {
     case error, warning, info, none
 
-    public func fails(on severity: Severity) -> Bool {
+    func fails(on severity: Severity) -> Bool {
         switch self {
         case .none: return false
         case .error: return severity >= .error

@@ -1,7 +1,9 @@
+import TextSupport
+
 /// pullcheck's version and home.
 public enum PullCheckVersion {
     public static let current = "0.1.0"
-    public static let homepage = "https://github.com/pullcheck/pullcheck"
+    static let homepage = "https://github.com/pullcheck/pullcheck"
 }
 
 /// Generates `rules/<id>.md` from a rule's description. The committed pages must equal what this
@@ -9,7 +11,7 @@ public enum PullCheckVersion {
 public enum RuleDocumentation {
     /// Where the rule pages are published: `rules/` of the repository's main branch. Forks and
     /// mirrors give their own with `--rules-base-url`.
-    public static let defaultBaseURL = "\(PullCheckVersion.homepage)/blob/main/rules"
+    static let defaultBaseURL = "\(PullCheckVersion.homepage)/blob/main/rules"
 
     /// The rule's page under `base` (default: `defaultBaseURL`).
     public static func url(for description: RuleDescription, base: String? = nil) -> String {
@@ -93,7 +95,7 @@ public enum RuleDocumentation {
     }
 
     /// The README's rule table.
-    public static func ruleTable() -> String {
+    static func ruleTable() -> String {
         var out = "| Rule | Severity | Default | Summary |\n| --- | --- | --- | --- |\n"
         for description in RuleRegistry.descriptions {
             var enabled = description.isInputError ? "always" : (description.enabledByDefault ? "on" : "off")

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// Turns command-line paths into inputs: files as given, directories walked recursively for
 /// `.yaml`, `.yml` and `.json` files, `-` for standard input. A walk knows what it is looking at:
 /// hidden folders, `.gitignore`d and `.ignore`d paths and `exclude:` patterns are left out, a Helm
@@ -11,6 +13,9 @@ struct InputCollector {
     let exclude: IgnoreRules
     /// Absolute.
     let workingDirectory: String
+    /// The folder relative paths are opened from, when the caller named one (nil: the process's
+    /// working directory, which the system resolves them against).
+    let openingDirectory: String?
     /// Honour `.gitignore` (inside a git work tree) and `.ignore` files while walking.
     var respectIgnoreFiles = true
     /// Treat named files like walked ones (exclude patterns, leniency for non-manifests): for hooks
@@ -23,8 +28,9 @@ struct InputCollector {
     var projectContext = true
 
     init(exclude patterns: [String] = [], base: String? = nil, workingDirectory: String?) {
-        let directory = workingDirectory ?? FileSystem.currentDirectory() ?? "/"
-        self.workingDirectory = ProjectPath.normalize(directory)
+        let directory = ProjectPath.normalize(workingDirectory ?? FileSystem.currentDirectory() ?? "/")
+        self.workingDirectory = directory
+        openingDirectory = workingDirectory == nil ? nil : directory
         let root = ProjectPath.absolute(base ?? self.workingDirectory, in: self.workingDirectory)
         projectRoot = base != nil ? root : ProjectLayout.repositoryRoot(containing: self.workingDirectory)
         var rules = IgnoreRules()
@@ -62,6 +68,9 @@ struct InputCollector {
 
     func absolute(_ path: String) -> String { ProjectPath.absolute(path, in: workingDirectory) }
 
+    /// The path to give the system for a path as the user wrote it (see `openingDirectory`).
+    func onDisk(_ path: [UInt8]) -> [UInt8] { PathAccess.resolved(path, in: openingDirectory) }
+
     func collect(_ paths: [String], standardInput: () -> LintInput?) -> Collected {
         var collected = Collected()
         var seen = Set<[UInt8]>()
@@ -90,7 +99,7 @@ struct InputCollector {
                 collected.namesFiles = true
                 continue
             }
-            switch FileStatus.of(path) {
+            switch FileStatus.of(path: onDisk(Array(path.utf8))) {
             case .failure(let error):
                 collected.failures.append(InputFailure(file: path, message: "cannot read: \(error)"))
             case .success(let status):
@@ -107,7 +116,7 @@ struct InputCollector {
                         collected.notes.append(InputNote(file: path, reason: "excluded by the configuration"))
                         continue
                     }
-                    var input = LintInput.file(path)
+                    var input = LintInput.file(path, workingDirectory: openingDirectory)
                     input.discovered = forceExclude
                     switch charts.place(of: location) {
                     case .template:
@@ -190,7 +199,7 @@ struct InputCollector {
         defer { visited.removeLast() }
         let shownDirectory = PathAccess.displayName(directory)
         let entries: [[UInt8]]
-        switch FileSystem.directoryEntries(path: directory) {
+        switch FileSystem.directoryEntries(path: onDisk(directory)) {
         case .failure(let error):
             if !projectOnly {
                 collected.failures.append(InputFailure(file: shownDirectory, message: "cannot read directory: \(error)"))
@@ -204,7 +213,8 @@ struct InputCollector {
         defer { ignores = savedIgnores }
         if respectIgnoreFiles {
             for name in [".gitignore", ".ignore"] where names.contains(name) {
-                if case .success(let bytes) = FileSystem.readFile(ProjectPath.join(shownDirectory, name)) {
+                let file = PathAccess.resolved(ProjectPath.join(shownDirectory, name), in: openingDirectory)
+                if case .success(let bytes) = FileSystem.readFile(file) {
                     ignores.add(IgnoreList(base: location, text: String(decoding: bytes, as: UTF8.self)))
                 }
             }
@@ -216,7 +226,7 @@ struct InputCollector {
             let path = directory.last == 0x2F ? directory + entry : directory + [0x2F] + entry
             let shown = shownDirectory.hasSuffix("/") ? shownDirectory + name : shownDirectory + "/" + name
             let childLocation = ProjectPath.join(location, name)
-            switch FileStatus.of(path: path) {
+            switch FileStatus.of(path: onDisk(path)) {
             case .failure(let error):
                 // A dangling link or a link loop: worth a note, not a failed run.
                 if hasManifestExtension(name), !projectOnly {
@@ -241,7 +251,7 @@ struct InputCollector {
                     }
                 } else if hasManifestExtension(name), seen.insert(path).inserted {
                     if chart != nil, Self.chartMetadata.contains(name) { continue }
-                    var input = LintInput.file(bytes: path)
+                    var input = LintInput.file(bytes: path, workingDirectory: openingDirectory)
                     input.discovered = true
                     if let chart, Self.isValuesFile(name) { input.role = .helmValues(chart) }
                     collected.inputs.append(input)

@@ -9,7 +9,7 @@ public struct LintInput: Sendable {
     }
 
     /// What a file is in its project, which decides how it is linted.
-    public enum Role: Sendable, Hashable {
+    enum Role: Sendable, Hashable {
         /// Kubernetes objects.
         case manifest
         /// A kustomization: its `images:` entries are checked as the references they produce.
@@ -21,22 +21,25 @@ public struct LintInput: Sendable {
     }
 
     /// The name shown in findings: the path as the user gave it, or `--stdin-filename`.
-    public let displayName: String
-    public let content: Content
+    let displayName: String
+    let content: Content
     /// Found by walking a directory (or named by a hook with `--force-exclude`): a file there that
     /// does not parse and does not look like a manifest is skipped, not an error.
-    public var discovered = false
-    public var role = Role.manifest
+    var discovered = false
+    var role = Role.manifest
     /// Read for the facts the cross-object rules need (Secrets, ServiceAccounts, pods' pull
     /// secrets), never reported on: the project's files beyond the ones a run names.
-    public var isContext = false
+    var isContext = false
     /// The application the file belongs to: its kustomization's folder, its chart, or its folder.
-    public var unit = ""
+    var unit = ""
     /// Images whose tag or name a kustomization that includes this file sets, by image name.
-    public var imageOverrides: [String: ImageOverride] = [:]
+    var imageOverrides: [String: ImageOverride] = [:]
     /// A file's path as raw bytes when they are not UTF-8 (`content` then holds the path as
     /// shown, with the other bytes escaped as `\xNN`).
     let rawPath: [UInt8]?
+    /// The folder a relative `.file` path is opened from (absolute); nil: the process's working
+    /// directory.
+    var workingDirectory: String?
 
     public init(displayName: String, content: Content) {
         self.displayName = displayName
@@ -44,14 +47,20 @@ public struct LintInput: Sendable {
         rawPath = nil
     }
 
-    public static func file(_ path: String) -> LintInput {
-        LintInput(displayName: path, content: .file(path: path))
+    /// A file, shown as `path`; a relative path is opened from `workingDirectory` (nil: the
+    /// process's working directory).
+    static func file(_ path: String, workingDirectory: String? = nil) -> LintInput {
+        var input = LintInput(displayName: path, content: .file(path: path))
+        input.workingDirectory = workingDirectory
+        return input
     }
 
     /// A file found on disk, by the bytes of its path.
-    static func file(bytes path: [UInt8]) -> LintInput {
-        if PathAccess.isUTF8(path) { return .file(String(decoding: path, as: UTF8.self)) }
-        return LintInput(escapedPath: PathAccess.displayName(path), rawPath: path)
+    static func file(bytes path: [UInt8], workingDirectory: String?) -> LintInput {
+        if PathAccess.isUTF8(path) { return .file(String(decoding: path, as: UTF8.self), workingDirectory: workingDirectory) }
+        var input = LintInput(escapedPath: PathAccess.displayName(path), rawPath: path)
+        input.workingDirectory = workingDirectory
+        return input
     }
 
     private init(escapedPath: String, rawPath: [UInt8]) {
@@ -62,90 +71,35 @@ public struct LintInput: Sendable {
 
     /// Opens a `.file` input for reading.
     func openFile(_ path: String) -> Result<Int32, FileOpenError> {
-        FileSystem.openRegularFile(path: rawPath ?? Array(path.utf8))
+        FileSystem.openRegularFile(path: filePath(path))
     }
 
-    public static func text(_ text: String, name: String = "<stdin>") -> LintInput {
+    /// The bytes of the path to open for a `.file` input's `path`.
+    private func filePath(_ path: String) -> [UInt8] {
+        PathAccess.resolved(rawPath ?? Array(path.utf8), in: workingDirectory)
+    }
+
+    /// Where the input's bytes are read again (comments, error positions, source excerpts).
+    var source: SourceBytes {
+        switch content {
+        case .file(let path): return .file(path: filePath(path))
+        case .bytes(let bytes): return .memory(bytes)
+        case .stream(let stream): return .stream(stream)
+        }
+    }
+
+    static func text(_ text: String, name: String = "<stdin>") -> LintInput {
         LintInput(displayName: name, content: .bytes(Array(text.utf8)))
     }
 }
 
 /// A file that a run passed over on purpose, and why (shown by `--statistics`).
-public struct InputNote: Sendable, Hashable {
-    public let file: String
-    public let reason: String
+struct InputNote: Sendable, Hashable {
+    let file: String
+    let reason: String
 }
 
-/// A pipe read once, in chunks, as the parser asks for them (memory stays bounded however long
-/// the stream is). What was read is copied to an unlinked temporary file, so the later passes
-/// that read an input again (comments, error positions, source excerpts) can; when no temporary
-/// file can be made, up to `memoryLimit` bytes are kept in memory instead, and the read stops
-/// with an error past that.
-public final class StreamedInput: @unchecked Sendable {
-    // Unchecked: one worker reads the stream (during `Linter.lint`); the copy is read only after
-    // the workers are joined.
-    let descriptor: Int32
-    private let spool: Int32?
-    private var memory: [UInt8] = []
-    private(set) var spooledBytes = 0
-    private(set) var spoolError: String?
-    let memoryLimit: Int
-
-    /// Streams `descriptor` (not closed here; standard input belongs to the process).
-    public init(descriptor: Int32, memoryLimit: Int = 64 << 20) {
-        self.descriptor = descriptor
-        self.memoryLimit = memoryLimit
-        spool = FileSystem.anonymousTemporaryFile()
-    }
-
-    deinit { if let spool { FileSystem.closeFile(spool) } }
-
-    /// Reads and drops what the writer sends (at most `limit` bytes), for an input that is not
-    /// linted (an excluded file, a chart template): an editor that pipes its buffer is not left
-    /// with a broken pipe.
-    func discard(limit: Int = 64 << 20) {
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var total = 0
-        while total < limit {
-            let n = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                if case .success(let count) = FileSystem.readStream(descriptor, into: base, count: raw.count) { return count }
-                return 0
-            }
-            if n <= 0 { return }
-            total += n
-        }
-    }
-
-    /// Reads the next chunk from the stream and keeps a copy. Returns 0 at the end.
-    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Result<Int, SystemError> {
-        let result = FileSystem.readStream(descriptor, into: buffer, count: capacity)
-        guard case .success(let n) = result, n > 0 else { return result }
-        if let spool {
-            if let error = FileSystem.writeAll(spool, buffer, count: n) {
-                spoolError = "cannot keep a copy of standard input in a temporary file: \(error)"
-                return .failure(error)
-            }
-        } else {
-            guard memory.count + n <= memoryLimit else {
-                spoolError =
-                    "standard input is longer than \(memoryLimit >> 20) MiB and no temporary file could be made to hold it (set TMPDIR)"
-                return .failure(.tooLarge)
-            }
-            memory.append(contentsOf: UnsafeBufferPointer(start: buffer, count: n))
-        }
-        spooledBytes += n
-        return result
-    }
-
-    /// Bytes `offset...` of what was read so far, into `buffer`; 0 past the end.
-    func readCopy(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) -> Result<Int, SystemError> {
-        let available = min(count, spooledBytes - offset)
-        guard available > 0 else { return .success(0) }
-        if let spool { return FileSystem.readChunk(spool, into: buffer, count: available, at: offset) }
-        memory.withUnsafeBytes { all in
-            if let base = all.baseAddress { buffer.copyMemory(from: base + offset, byteCount: available) }
-        }
-        return .success(available)
-    }
+extension SourceLines {
+    /// The lines of an input.
+    init(_ input: LintInput) { self.init(input.source) }
 }

@@ -1,41 +1,46 @@
 /// An input that could not be read at all (permissions, not a regular file, ...). It has no
 /// position, so it is not a finding: reporters show it as a tool error, and the run exits 2.
 public struct InputFailure: Hashable, Sendable {
-    public let file: String
-    public let message: String
+    let file: String
+    let message: String
+
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
 }
 
 /// The outcome of a run.
 public struct LintReport: Sendable {
     /// Findings after suppressions, in report order.
-    public var diagnostics: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
     public var inputFailures: [InputFailure] = []
     /// What was linted, in order (reporters read sources and paths from them).
     public var inputs: [LintInput] = []
     /// Files passed over on purpose (chart templates, non-manifests met while walking, ...).
-    public var notes: [InputNote] = []
+    var notes: [InputNote] = []
     /// Objects of kinds pullcheck does not know that hold an `image:` field, by kind (their images
     /// are not checked: `custom-resources:` in the configuration can describe them).
-    public var unknownImageKinds: [String: Int] = [:]
+    var unknownImageKinds: [String: Int] = [:]
     /// The project's other files considered for context, and how many of them were read.
-    public var contextFileCount = 0
-    public var contextFilesRead = 0
+    var contextFileCount = 0
+    var contextFilesRead = 0
     public var fileCount = 0
-    public var documentCount = 0
-    public var objectCount = 0
+    var documentCount = 0
+    var objectCount = 0
     /// Inputs that could not be read or parsed (exit status 2).
-    public var unparseableFiles: Set<String> = []
+    var unparseableFiles: Set<String> = []
     /// Lines that hold secret data (Secret `data`/`stringData`, SealedSecret `encryptedData`), by
     /// file: source excerpts never show them.
-    public var sensitiveLines: [String: [ClosedRange<Int>]] = [:]
+    var sensitiveLines: [String: [ClosedRange<Int>]] = [:]
     /// What the columns of `diagnostics` count (characters unless converted).
-    public var columnUnit = ColumnUnit.character
+    var columnUnit = ColumnUnit.character
     /// The registry lookups of an online run (nil offline).
-    public var online: OnlineStatistics?
+    var online: OnlineStatistics?
 
-    public var hasInputErrors: Bool { !inputFailures.isEmpty || !unparseableFiles.isEmpty }
+    var hasInputErrors: Bool { !inputFailures.isEmpty || !unparseableFiles.isEmpty }
 
-    public func count(_ severity: Severity) -> Int { diagnostics.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
+    func count(_ severity: Severity) -> Int { diagnostics.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
 
     /// The process exit status: 2 for unreadable or unparseable input (wins), 1 for findings at
     /// or above the fail level, else 0.
@@ -72,7 +77,7 @@ private struct Enabled<Rule: Sendable>: Sendable {
 
 /// Lints inputs: files in parallel, one document at a time, then the cross-object rules.
 public struct Linter: Sendable {
-    public let configuration: Configuration
+    let configuration: Configuration
     /// How to ask registries, for runs with `online` on; without it the online rules do not run.
     public var online: OnlineRun?
     private let objectRules: [Enabled<any ObjectRule>]
@@ -101,9 +106,10 @@ public struct Linter: Sendable {
     /// Lints `inputs` with up to `jobs` files in parallel. The result does not depend on `jobs`.
     /// Lints paths as the command line does: files, directories (walked by the project's rules),
     /// and `-` for what `standardInput` returns. The report is complete: the inputs, the files
-    /// passed over, and those that could not be read.
+    /// passed over, and those that could not be read. Relative paths are read from
+    /// `workingDirectory` (nil: the process's working directory) and shown as given.
     public func lint(
-        paths: [String], workingDirectory: String?, jobs: Int? = nil, standardInput: () -> LintInput? = { nil }
+        paths: [String], workingDirectory: String? = nil, jobs: Int? = nil, standardInput: () -> LintInput? = { nil }
     ) -> LintReport {
         var collector = InputCollector(
             exclude: configuration.exclude, base: configuration.projectDirectory, workingDirectory: workingDirectory)
@@ -120,7 +126,7 @@ public struct Linter: Sendable {
 
     /// `context`: the project's other files, read only for the facts the cross-object rules need
     /// (Secrets, ServiceAccounts, pods' pull secrets); nothing is reported about them.
-    public func lint(_ inputs: [LintInput], context: [LintInput] = [], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
+    func lint(_ inputs: [LintInput], context: [LintInput] = [], jobs: Int = ProcessEnvironment.processorCount) -> LintReport {
         let linter = self
         let all = inputs + context
         // Context files get indices past the inputs: their findings are dropped below.

@@ -1,6 +1,8 @@
+import DistributionReference
+
 /// The small facts the cross-object rules need, kept from each object after its document is
 /// gone: pods, their pull secrets and images; Secrets and ServiceAccounts.
-public struct RunFacts: Sendable {
+struct RunFacts: Sendable {
     var pods: [PodFact] = []
     /// The containers and pull-secret names of all pods, each pod a range of them: one array
     /// each for the run instead of two small arrays per pod.
@@ -328,7 +330,7 @@ struct StringPool {
 /// the images that need a credential (private ones, and Docker Hub ones when
 /// `docker-hub-anonymous` is on), as ranges of `RunFacts`' arrays. A pod with neither is not
 /// kept at all (see `RunFacts.addPod`).
-public struct PodFact: Sendable {
+struct PodFact: Sendable {
     let file: String
     /// The input the pod comes from (suppressions are per input, not per name).
     let input: Int32
@@ -360,7 +362,7 @@ struct PackedNameReference: Sendable {
 }
 
 /// A container whose image parsed and needs a credential.
-public struct ContainerFact: Sendable {
+struct ContainerFact: Sendable {
     let name: String?
     let kind: Container.Kind
     let index: Int32
@@ -404,7 +406,7 @@ public struct ContainerFact: Sendable {
 }
 
 /// A Secret, or an object that creates one.
-public struct SecretFact: Sendable {
+struct SecretFact: Sendable {
     let file: String
     let input: Int32
     let objectOrdinal: Int
@@ -436,7 +438,7 @@ public struct SecretFact: Sendable {
 }
 
 /// A ServiceAccount and the pull secrets it adds to pods that name none.
-public struct ServiceAccountFact: Sendable {
+struct ServiceAccountFact: Sendable {
     let name: String
     let namespace: String?
     let pullSecrets: [NameReference]
@@ -529,7 +531,7 @@ extension RunFacts {
 }
 /// A mutating admission policy that adds `imagePullSecrets` to pods: a Kyverno `ClusterPolicy` or
 /// `Policy` whose mutate rules mention them, or a Gatekeeper `Assign` whose location is them.
-public struct AdmissionPolicyFact: Sendable {
+struct AdmissionPolicyFact: Sendable {
     /// nil: every namespace.
     let namespace: String?
     /// "Kyverno ClusterPolicy add-pull-secrets (policies/pull.yaml)".

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// A request to drop findings: an object annotation or a comment pragma.
 struct Suppression: Sendable {
     enum Scope: Sendable, Hashable {
@@ -82,7 +84,7 @@ struct Suppression: Sendable {
                 guard bytes.count - wordStart >= word.count,
                     word.withUnsafeBufferPointer({ w in w.baseAddress.map { memoryEqual(base + wordStart, $0, w.count) } ?? false })
                 else { continue }
-                column += SourceLines.characterCount(UnsafeBufferPointer(rebasing: bytes[counted..<hash]), upTo: hash - counted)
+                column += characterCount(UnsafeBufferPointer(rebasing: bytes[counted..<hash]), upTo: hash - counted)
                 counted = hash
                 let start = SourcePosition(line: number, column: column)
                 if !insideScalar(start), let suppression = parsePragma(bytes, from: hash + 1, at: start, lineLength: bytes.count) {
@@ -111,18 +113,8 @@ struct Suppression: Sendable {
             rest = rest[..<separator.lowerBound]
         }
         let rules = rest.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
-        let characters = SourceLines.characterCount(bytes, upTo: lineLength) + 1
+        let characters = characterCount(bytes, upTo: lineLength) + 1
         let end = SourcePosition(line: position.line, column: max(position.column + 1, characters))
         return Suppression(scope: .line(position.line), ruleIDs: rules, reason: reason, span: SourceSpan(start: position, end: end))
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -1,3 +1,6 @@
+import KubeletCredentials
+import TextSupport
+
 /// Reads a docker-registry Secret's `.dockerconfigjson` / `.dockercfg` the way the API server and
 /// kubelet do, and places every problem as close to its fault as the YAML allows: the exact
 /// character of a single-line value, the line of a literal block (`|`), else the value.
@@ -71,7 +74,7 @@ struct DockerConfigCheck {
             case .success(let bytes):
                 json = bytes
             case .failure(let error):
-                let offset = SourceLines.characterCount(field.value.utf8, upTo: error.byteOffset)
+                let offset = characterCount(field.value.utf8, upTo: error.byteOffset)
                 problems.append(
                     DockerConfigFinding(
                         message:
@@ -96,13 +99,6 @@ struct DockerConfigCheck {
             registryKeys: analysis.keys.filter { $0.hasCredential }.map(\.rawKey), entries: entries)
     }
 
-    /// The digit of a block scalar header (`|2`, `|-2`, `|2+`) starting at `column`, if any.
-    static func indentationIndicator(_ line: String, from column: Int) -> Int? {
-        let header = line.unicodeScalars.dropFirst(max(0, column - 1)).prefix { $0 != " " && $0 != "#" }
-        for scalar in header where ("1"..."9").contains(scalar) { return Int(scalar.value - 48) }
-        return nil
-    }
-
     static func effect(_ effect: KubeletEffect) -> String {
         switch effect {
         case .pullFails:
@@ -117,15 +113,16 @@ struct DockerConfigCheck {
     /// Where byte `offset` of the JSON text is in the source. Only a stringData value holds the
     /// JSON as written; a base64 value can only be pointed at as a whole. In a literal block the
     /// column also needs the block's indentation, which only the source text tells: that part is
-    /// left to `BlockIndentation.resolve`, once per file, so a file with many broken secrets is
-    /// not read again for each.
+    /// returned as a `BlockIndentation`, which the linter resolves once per file (reading the
+    /// lines all such findings need at once), so a file with many broken secrets is not read again
+    /// for each.
     static func span(ofByte offset: Int, in json: [UInt8], field: ScalarField, literal: Bool)
         -> (span: SourceSpan, indentation: BlockIndentation?)
     {
         guard literal else { return (field.span, nil) }
         let clamped = max(0, min(offset, json.count))
         if field.isVerbatim {
-            let character = SourceLines.characterCount(json, upTo: clamped)
+            let character = characterCount(json, upTo: clamped)
             return (field.span(ofCharacters: character..<(character + 1)), nil)
         }
         guard field.style == .literal else { return (field.span, nil) }
@@ -137,40 +134,10 @@ struct DockerConfigCheck {
             lineStart = index + 1
         }
         let line = field.span.start.line + 1 + lineIndex
-        let column = SourceLines.characterCount(json[lineStart..<clamped], upTo: clamped - lineStart)
+        let column = characterCount(json[lineStart..<clamped], upTo: clamped - lineStart)
         let pending = BlockIndentation(
             headerLine: field.span.start.line, headerColumn: field.span.start.column, keyColumn: field.keySpan.start.column,
             line: line, fallback: field.span)
         return (SourceSpan(line: line, column: column + 1, length: 1), pending)
-    }
-
-    /// The digit of a block scalar header (`|2`, `|-2`, `|2+`) starting at `column`, if any.
-}
-
-/// The part of a position inside a literal block scalar that only the source can tell: the
-/// block's indentation. The column of a finding's span counts from the block's content; the
-/// linter adds the indentation at the end of the file, reading the needed lines once.
-struct BlockIndentation: Sendable, Hashable {
-    /// The line and column of the block's header (`|`, `|2`, `|-`).
-    let headerLine: Int
-    let headerColumn: Int
-    /// The column of the key the block belongs to (for `|2`: relative to its mapping).
-    let keyColumn: Int
-    /// The line of the finding.
-    let line: Int
-    /// Where to point when the lines cannot be read.
-    let fallback: SourceSpan
-
-    var neededLines: ClosedRange<Int> { headerLine...max(headerLine, line) }
-
-    /// The block's indentation, from its header's indicator or its first non-empty line.
-    func indentation(_ lines: [Int: String]) -> Int? {
-        if let header = lines[headerLine], let indicator = DockerConfigCheck.indentationIndicator(header, from: headerColumn) {
-            return keyColumn - 1 + indicator
-        }
-        guard headerLine < line,
-            let text = ((headerLine + 1)...line).lazy.compactMap({ lines[$0] }).first(where: { !$0.allSatisfy { $0 == " " } })
-        else { return nil }
-        return text.unicodeScalars.prefix { $0 == " " }.count
     }
 }

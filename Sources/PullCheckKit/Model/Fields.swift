@@ -1,27 +1,29 @@
+import DistributionReference
+
 /// A field whose value is a scalar, with where its key and value are written.
-public struct ScalarField: Sendable, Hashable {
+struct ScalarField: Sendable, Hashable {
     /// The value's text (a YAML null reads as "").
-    public let value: String
+    let value: String
     /// Whether the value is a YAML null (`~`, `null`, or nothing at all).
-    public let isNull: Bool
+    let isNull: Bool
     /// Whether the value is a mapping or sequence instead of a scalar.
-    public let isCollection: Bool
-    public let style: YAMLScalarStyle?
+    let isCollection: Bool
+    let style: YAMLScalarStyle?
     /// Where the value is written.
-    public let span: SourceSpan
+    let span: SourceSpan
     /// Where the key is written.
-    public let keySpan: SourceSpan
+    let keySpan: SourceSpan
     /// The value's text was longer than pullcheck keeps in memory (over 1 MiB).
-    public let isTruncated: Bool
+    let isTruncated: Bool
     /// The value is an unquoted `{{ ... }}` template expression (which YAML reads as a mapping).
-    public let isTemplateMapping: Bool
+    let isTemplateMapping: Bool
     /// The number of Unicode scalars (characters) in `value`.
-    public let characterCount: Int
+    let characterCount: Int
 
     /// Whether each character of `value` sits in its own column of one source line, so that an
     /// offset into the value maps exactly to a column (plain scalars, and quoted ones without
     /// escapes, on one line).
-    public var isVerbatim: Bool {
+    var isVerbatim: Bool {
         guard let style, !style.isBlock, span.start.line == span.end.line else { return false }
         let quotes = style.isQuoted ? 2 : 0
         return span.end.column - span.start.column == characterCount + quotes
@@ -29,7 +31,7 @@ public struct ScalarField: Sendable, Hashable {
 
     /// The span of characters `range` (offsets in Unicode scalars) inside the value: exact when
     /// the value is verbatim, otherwise the whole value.
-    public func span(ofCharacters range: Range<Int>) -> SourceSpan {
+    func span(ofCharacters range: Range<Int>) -> SourceSpan {
         guard isVerbatim else { return span }
         let first = span.start.column + (style?.isQuoted == true ? 1 : 0)
         let lower = max(0, min(range.lowerBound, characterCount))
@@ -40,10 +42,10 @@ public struct ScalarField: Sendable, Hashable {
     }
 
     /// Whether the value is null or an empty string.
-    public var isEmptyOrNull: Bool { isNull || (!isCollection && value.isEmpty) }
+    var isEmptyOrNull: Bool { isNull || (!isCollection && value.isEmpty) }
 
     /// The placeholder another tool fills in (`{{ }}`, `${VAR}`, `<name>`, `ko://`), if the value is one.
-    public var placeholder: ImageReferenceError? {
+    var placeholder: ImageReferenceError? {
         if isTemplateMapping {
             return ImageReferenceError(
                 category: .invalidFormat, message: "an unquoted template expression ({{ ... }}) must be rendered first", offset: 0,
@@ -55,13 +57,13 @@ public struct ScalarField: Sendable, Hashable {
 
     /// What Kubernetes' YAML decoder (YAML 1.1 rules) makes of an unquoted value that is not a
     /// string: "a boolean" for `true`, `yes`, `on`..., "a number" for `1.0`, `0x1F`...; nil for strings.
-    public var nonStringType: String? {
+    var nonStringType: String? {
         guard style == .plain, !isNull, !isCollection else { return nil }
         return YAMLPlainScalar.nonStringType(value)
     }
 
     /// The span of the text inside the quotes, when the value is verbatim; else the value's span.
-    public var contentSpan: SourceSpan { span(ofCharacters: 0..<characterCount) }
+    var contentSpan: SourceSpan { span(ofCharacters: 0..<characterCount) }
 
     init(document: YAMLDocument, key: NodeID, value node: NodeID) {
         keySpan = document.span(key)
@@ -84,15 +86,15 @@ public struct ScalarField: Sendable, Hashable {
 }
 
 /// A reference by name to another object (an `imagePullSecrets` item, a ServiceAccount).
-public struct NameReference: Sendable, Hashable {
+struct NameReference: Sendable, Hashable {
     /// nil when the item has no usable `name` (or a placeholder for one).
-    public let name: String?
+    let name: String?
     /// Where the name is written (or the item, when the name is missing).
-    public let span: SourceSpan
+    let span: SourceSpan
     /// The name is a placeholder another tool fills in; `name` is then nil.
-    public var placeholder: ImageReferenceError? = nil
+    var placeholder: ImageReferenceError? = nil
     /// The placeholder's text as written.
-    public var placeholderText: String? = nil
+    var placeholderText: String? = nil
 }
 
 extension YAMLDocument {

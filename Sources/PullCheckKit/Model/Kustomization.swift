@@ -1,3 +1,5 @@
+import TextSupport
+
 /// What a `kustomization.yaml` says about images and files: which files it builds on
 /// (`resources`, `bases`, `components`), which are patches, and which images it retags.
 struct Kustomization: Sendable {
@@ -90,24 +92,24 @@ struct Kustomization: Sendable {
 }
 
 /// What the kustomizations that include a file do to one of its images.
-public struct ImageOverride: Sendable, Hashable {
+struct ImageOverride: Sendable, Hashable {
     /// Some kustomization sets a tag or digest other than `latest`.
-    public var setsTag = false
+    var setsTag = false
     /// Some kustomization sets the tag `latest`.
-    public var setsLatest = false
+    var setsLatest = false
     /// Some kustomization replaces the image name (`newName`).
-    public var setsName = false
+    var setsName = false
     /// The kustomization file that does it (for messages).
-    public var by = ""
+    var by = ""
 }
 
 /// A Helm chart: a folder with a `Chart.yaml`.
-public struct HelmChart: Sendable, Hashable {
+struct HelmChart: Sendable, Hashable {
     /// Absolute, normalised.
-    public let root: String
-    public let appVersion: String?
+    let root: String
+    let appVersion: String?
     /// Whether a template falls back to `.Chart.AppVersion` (`{{ .Values.image.tag | default .Chart.AppVersion }}`).
-    public let templatesUseAppVersion: Bool
+    let templatesUseAppVersion: Bool
 
     static func read(root: String) -> HelmChart {
         var appVersion: String?

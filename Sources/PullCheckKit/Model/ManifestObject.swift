@@ -1,44 +1,44 @@
 /// One Kubernetes object of a manifest, with the parts pullcheck's rules read.
-public struct ManifestObject: Sendable {
-    public let apiVersion: String?
-    public let kind: String?
-    public let name: String?
+struct ManifestObject: Sendable {
+    let apiVersion: String?
+    let kind: String?
+    let name: String?
     /// `metadata.namespace` as written; nil means "wherever `kubectl apply -n` puts it".
-    public let namespace: String?
+    let namespace: String?
     /// The document the object was read from; valid while its document is being linted.
     let document: YAMLDocument
     let metadataNode: NodeID?
     /// The object's own mapping (an item of a List, or the document's root).
     let objectNode: NodeID?
     /// The whole object, and its identifying fields.
-    public let span: SourceSpan
-    public let kindSpan: SourceSpan?
-    public let nameSpan: SourceSpan?
+    let span: SourceSpan
+    let kindSpan: SourceSpan?
+    let nameSpan: SourceSpan?
     /// 0-based position of the object among its file's objects.
-    public let ordinal: Int
+    let ordinal: Int
     /// The pod specs: one for workloads and any kind with `spec.template.spec.containers`; those of
     /// a known custom resource (see `PodShapes`), whose containers and images outside a pod spec
     /// come first, as one pod.
-    public let podSpecs: [PodSpec]
+    let podSpecs: [PodSpec]
     /// Whether the object is of a kind pullcheck does not know and holds an `image:` somewhere.
-    public let hasUnknownImages: Bool
-    public var podSpec: PodSpec? { podSpecs.first }
+    let hasUnknownImages: Bool
+    var podSpec: PodSpec? { podSpecs.first }
     /// For Secrets and the objects that create one (SealedSecret, ExternalSecret).
-    public let secret: SecretObject?
+    let secret: SecretObject?
     /// For ServiceAccounts.
-    public let serviceAccount: ServiceAccountObject?
+    let serviceAccount: ServiceAccountObject?
 
-    public var reference: ObjectReference {
+    var reference: ObjectReference {
         ObjectReference(apiVersion: apiVersion, kind: kind, name: name, namespace: namespace)
     }
 
     /// `metadata.labels` (read on demand: no rule needs them on the hot path).
-    public var labels: [(key: String, value: String, keySpan: SourceSpan)] {
+    var labels: [(key: String, value: String, keySpan: SourceSpan)] {
         document.stringMap(metadataNode.flatMap { document.value("labels", in: $0) })
     }
 
     /// `metadata.annotations`.
-    public var annotations: [(key: String, value: String, keySpan: SourceSpan)] {
+    var annotations: [(key: String, value: String, keySpan: SourceSpan)] {
         document.stringMap(metadataNode.flatMap { document.value("annotations", in: $0) })
     }
 
@@ -65,7 +65,7 @@ public struct ManifestObject: Sendable {
     }
 
     /// Where findings about the object as a whole point: its name, else its kind, else its start.
-    public var anchorSpan: SourceSpan { nameSpan ?? kindSpan ?? SourceSpan(at: span.start) }
+    var anchorSpan: SourceSpan { nameSpan ?? kindSpan ?? SourceSpan(at: span.start) }
 }
 
 /// Reads objects out of documents.

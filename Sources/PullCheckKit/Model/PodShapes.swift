@@ -1,29 +1,29 @@
 /// Where a kind keeps its pods, containers and images, as paths from the object's root: `a.b`
 /// follows keys, `b[]` takes every item of the list `b`, and `*` every value of a mapping
 /// (`spec.tfReplicaSpecs.*.template.spec`).
-public struct PodShape: Sendable, Hashable {
+struct PodShape: Sendable, Hashable {
     /// The kinds it describes.
-    public let kinds: Set<String>
+    let kinds: Set<String>
     /// A glob on `apiVersion` (`argoproj.io/*`).
-    public let apiVersion: GlobPattern
+    let apiVersion: GlobPattern
     /// Full pod specs (`containers`, `initContainers`, `imagePullSecrets`, `serviceAccountName`, ...).
-    public var podSpecs: [String] = []
+    var podSpecs: [String] = []
     /// Containers outside a pod spec: a path to one container, or to a list of them (ending in `[]`).
-    public var containers: [String] = []
+    var containers: [String] = []
     /// Image strings outside containers (`spec.image`).
-    public var images: [String] = []
+    var images: [String] = []
     /// Where the pull secrets and the ServiceAccount of those containers and images are (the first found).
-    public var pullSecrets: [String] = []
-    public var serviceAccount: [String] = []
+    var pullSecrets: [String] = []
+    var serviceAccount: [String] = []
     /// The containers are patches over ones the operator generates: they may leave out `image`.
-    public var partial = false
+    var partial = false
     /// `imagePullSecrets` items are plain strings (Spark), not `{name: ...}`.
-    public var pullSecretsAreStrings = false
+    var pullSecretsAreStrings = false
     /// Where defaults for the containers live (Argo's `spec.templateDefaults`): when the object has
     /// them, a container may leave out its image.
-    public var defaults: [String] = []
+    var defaults: [String] = []
 
-    public init(kinds: Set<String>, apiVersion: String) {
+    init(kinds: Set<String>, apiVersion: String) {
         self.kinds = kinds
         self.apiVersion = GlobPattern(apiVersion, separator: nil)
     }
@@ -33,7 +33,7 @@ public struct PodShape: Sendable, Hashable {
     }
 }
 
-public enum PodShapes {
+enum PodShapes {
     static func shape(
         _ kinds: Set<String>, _ apiVersion: String, podSpecs: [String] = [], containers: [String] = [], images: [String] = [],
         pullSecrets: [String] = [], serviceAccount: [String] = [], partial: Bool = false, pullSecretsAreStrings: Bool = false,
@@ -59,7 +59,7 @@ public enum PodShapes {
     static let tektonTask = ["steps[]", "sidecars[]"]
 
     /// The custom resources of popular operators whose pods pullcheck checks.
-    public static let builtIn: [PodShape] = [
+    static let builtIn: [PodShape] = [
         // Argo Workflows.
         shape(
             ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"], "argoproj.io/*",

@@ -1,13 +1,15 @@
+import DistributionReference
+
 /// The parts of a pod spec that decide how images are pulled.
-public struct PodSpec: Sendable {
-    public let span: SourceSpan
-    public let containers: [Container]
+struct PodSpec: Sendable {
+    let span: SourceSpan
+    let containers: [Container]
     /// `imagePullSecrets` items; empty when absent.
-    public let imagePullSecrets: [NameReference]
+    let imagePullSecrets: [NameReference]
     /// Where `imagePullSecrets` is written, if it is.
-    public let imagePullSecretsKeySpan: SourceSpan?
+    let imagePullSecretsKeySpan: SourceSpan?
     /// `serviceAccountName`, or the deprecated `serviceAccount` when that is all there is.
-    public let serviceAccountName: ScalarField?
+    let serviceAccountName: ScalarField?
 
     /// - Parameters:
     ///   - metadata: the pod template's `metadata` (for what mutating webhooks fill in).
@@ -50,15 +52,15 @@ public struct PodSpec: Sendable {
     }
 
     /// The ServiceAccount the pod runs as (`default` when none is named).
-    public var effectiveServiceAccount: String {
+    var effectiveServiceAccount: String {
         guard let account = serviceAccountName, !account.isEmptyOrNull, !account.isCollection else { return "default" }
         return account.value
     }
 }
 
 /// One container, init container or ephemeral container.
-public struct Container: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+struct Container: Sendable {
+    enum Kind: String, Sendable, CaseIterable {
         case container, initContainer, ephemeralContainer
         /// A container or image field of a custom resource, named by its path.
         case other
@@ -73,7 +75,7 @@ public struct Container: Sendable {
         }
 
         /// "container", "init container", "ephemeral container".
-        public var displayName: String {
+        var displayName: String {
             switch self {
             case .container: return "container"
             case .initContainer: return "init container"
@@ -83,23 +85,23 @@ public struct Container: Sendable {
         }
     }
 
-    public let kind: Kind
+    let kind: Kind
     /// 0-based index in its list.
-    public let index: Int
-    public let name: String?
+    let index: Int
+    let name: String?
     /// The container's mapping (it starts at the first key after `- `).
-    public let span: SourceSpan
-    public let image: ScalarField?
-    public let imagePullPolicy: ScalarField?
+    let span: SourceSpan
+    let image: ScalarField?
+    let imagePullPolicy: ScalarField?
     /// The parsed image, when `image` is a non-empty string.
-    public let reference: Result<ImageReference, ImageReferenceError>?
+    let reference: Result<ImageReference, ImageReferenceError>?
     /// What fills the image in at admission, when something does (`image: auto` for Istio's
     /// gateway injection): the image rules leave it alone.
-    public let imageFilledBy: String?
+    let imageFilledBy: String?
     /// The container patches one an operator generates: it may leave out `image`.
-    public let mayOmitImage: Bool
+    let mayOmitImage: Bool
     /// Where a custom resource keeps it (`spec.templates[0].container`), for messages.
-    public let path: String?
+    let path: String?
 
     init(
         document: YAMLDocument, node: NodeID, kind: Kind, index: Int, injection: IstioInjection? = nil, partial: Bool = false,
@@ -140,7 +142,7 @@ public struct Container: Sendable {
 
     /// `container "web"`, `init container "migrate"`, or `container #2` when unnamed; for custom
     /// resources the path (`container "main" (spec.templates[0].container)`, `image spec.image`).
-    public var displayName: String { Self.displayName(kind: kind, index: index, name: name, path: path) }
+    var displayName: String { Self.displayName(kind: kind, index: index, name: name, path: path) }
 
     /// The shared wording of container names, for containers and the facts kept of them.
     static func displayName(kind: Kind, index: Int, name: String?, path: String?) -> String {
@@ -153,13 +155,13 @@ public struct Container: Sendable {
     }
 
     /// The parsed image, if it parsed.
-    public var validReference: ImageReference? {
+    var validReference: ImageReference? {
         if case .success(let reference) = reference { return reference }
         return nil
     }
 
     /// Whether `imagePullPolicy` is written (not defaulted).
-    public var hasExplicitPullPolicy: Bool {
+    var hasExplicitPullPolicy: Bool {
         guard let policy = imagePullPolicy else { return false }
         return !policy.isEmptyOrNull
     }
@@ -188,8 +190,8 @@ struct IstioInjection {
 }
 
 /// A ServiceAccount's pull secrets.
-public struct ServiceAccountObject: Sendable {
-    public let imagePullSecrets: [NameReference]
+struct ServiceAccountObject: Sendable {
+    let imagePullSecrets: [NameReference]
 
     init(document: YAMLDocument, root: NodeID) {
         imagePullSecrets = document.nameReferences(document.value("imagePullSecrets", in: root))

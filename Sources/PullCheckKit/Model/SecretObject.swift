@@ -1,35 +1,37 @@
+import KubeletCredentials
+
 /// A Secret, or an object that creates one (a SealedSecret's `spec.template`, an
 /// ExternalSecret's `spec.target`), with what kubelet would make of it as a pull secret.
-public struct SecretObject: Sendable {
-    public enum Origin: String, Sendable {
+struct SecretObject: Sendable {
+    enum Origin: String, Sendable {
         case secret = "Secret"
         case sealedSecret = "SealedSecret"
         case externalSecret = "ExternalSecret"
     }
 
     /// The types kubelet reads pull credentials from.
-    public static let dockerConfigJSONType = "kubernetes.io/dockerconfigjson"
-    public static let dockerCfgType = "kubernetes.io/dockercfg"
-    public static let dockerTypes: Set<String> = [dockerConfigJSONType, dockerCfgType]
+    static let dockerConfigJSONType = "kubernetes.io/dockerconfigjson"
+    static let dockerCfgType = "kubernetes.io/dockercfg"
+    static let dockerTypes: Set<String> = [dockerConfigJSONType, dockerCfgType]
 
-    public let origin: Origin
+    let origin: Origin
     /// The name of the Secret that will exist.
-    public let secretName: String?
+    let secretName: String?
     /// The declared type (`Opaque` when none is written, as the API server defaults it).
-    public let type: String
+    let type: String
     /// Where the type is written, if it is.
-    public let typeSpan: SourceSpan?
+    let typeSpan: SourceSpan?
     /// The data keys, when they can be read here (not for ExternalSecrets).
-    public let dataKeys: [String]?
+    let dataKeys: [String]?
     /// Problems that make a docker-registry Secret unusable for kubelet, with positions.
-    public let dockerConfigProblems: [DockerConfigFinding]
+    let dockerConfigProblems: [DockerConfigFinding]
     /// What kubelet can take from it, when the content can be read here (plain Secrets).
-    public let credentials: SecretCredentials?
+    let credentials: SecretCredentials?
 
-    public var isDockerRegistryType: Bool { Self.dockerTypes.contains(type) }
+    var isDockerRegistryType: Bool { Self.dockerTypes.contains(type) }
 
     /// The data key kubelet reads for this Secret's type.
-    public var requiredKey: String? {
+    var requiredKey: String? {
         switch type {
         case Self.dockerConfigJSONType: return ".dockerconfigjson"
         case Self.dockerCfgType: return ".dockercfg"
@@ -99,9 +101,9 @@ public struct SecretObject: Sendable {
 }
 
 /// A positioned reason why kubelet cannot use a docker-registry Secret.
-public struct DockerConfigFinding: Sendable, Hashable {
-    public let message: String
-    public let span: SourceSpan
+struct DockerConfigFinding: Sendable, Hashable {
+    let message: String
+    let span: SourceSpan
     /// Set when the column still lacks a literal block's indentation (see `BlockIndentation`).
     let indentation: BlockIndentation?
 
@@ -113,11 +115,11 @@ public struct DockerConfigFinding: Sendable, Hashable {
 }
 
 /// The registry credentials a readable pull secret offers kubelet.
-public struct SecretCredentials: Sendable {
+struct SecretCredentials: Sendable {
     /// Whether kubelet can use the Secret at all (it parses, and holds at least one credential).
-    public let isUsable: Bool
+    let isUsable: Bool
     /// The registry keys that hold a credential, as written.
-    public let registryKeys: [String]
+    let registryKeys: [String]
     /// The decoded credentials, in the online mode only (empty otherwise); never printed.
-    public var entries: [PullCredentialEntry] = []
+    var entries: [PullCredentialEntry] = []
 }

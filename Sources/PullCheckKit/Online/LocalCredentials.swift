@@ -1,3 +1,5 @@
+import DistributionReference
+import KubeletCredentials
 import RegistryModel
 
 #if canImport(Glibc)
@@ -57,29 +59,8 @@ public struct LocalCredentials: Sendable {
     }
 
     static func parse(_ bytes: [UInt8], source: String) -> ConfigFile? {
-        guard case .success(let root) = JSONParser.parse(bytes), root.kind == .object else { return nil }
-        var helpers: [(host: String, helper: String)] = []
-        var store: String?
-        for member in root.members {
-            switch GoText.string(member.keyBytes) {
-            case "credHelpers":
-                for helper in member.value.members {
-                    guard let name = helper.value.stringBytes.map(GoText.string), Self.isHelperName(name) else { continue }
-                    helpers.append((RunFacts.registryHost(ofKey: GoText.string(helper.keyBytes)), name))
-                }
-            case "credsStore":
-                if let name = member.value.stringBytes.map(GoText.string), Self.isHelperName(name) { store = name }
-            default: break
-            }
-        }
-        let entries = pullCredentialEntries(bytes, format: .dockerConfigJSON)
-        guard !entries.isEmpty || !helpers.isEmpty || store != nil else { return nil }
-        return ConfigFile(source: source, entries: entries, helpers: helpers, store: store)
-    }
-
-    /// A helper is run as `docker-credential-<name>`: a plain name, never a path.
-    static func isHelperName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 != UInt8(ascii: "/") && $0 < 0x7F }
+        guard let config = DockerClientConfig.parse(bytes) else { return nil }
+        return ConfigFile(source: source, entries: config.entries, helpers: config.helpers, store: config.store)
     }
 
     /// The runner's credentials for an image, most specific first: matching `auths` entries, then the
@@ -111,19 +92,8 @@ public struct LocalCredentials: Sendable {
     /// or knows nothing (its output is never shown: it holds the secret).
     static func runHelper(_ name: String, server: String, timeout: Double, origin: String) -> RegistryCredential? {
         guard let output = ChildProcess.run("docker-credential-" + name, arguments: ["get"], input: Array(server.utf8), timeout: timeout),
-            case .success(let root) = JSONParser.parse(output), root.kind == .object
+            let (username, secret) = DockerClientConfig.helperAnswer(output)
         else { return nil }
-        var username = ""
-        var secret = ""
-        for member in root.members {
-            guard let value = member.value.stringBytes.map(GoText.string) else { continue }
-            switch GoText.string(member.keyBytes) {
-            case "Username": username = value
-            case "Secret": secret = value
-            default: break
-            }
-        }
-        guard !secret.isEmpty else { return nil }
         let source = "docker-credential-\(name) (\(origin))"
         // `<token>` as the user name: the secret is an identity token (an OAuth2 refresh token).
         if username == "<token>" { return RegistryCredential(username: "", password: "", identityToken: secret, source: source) }

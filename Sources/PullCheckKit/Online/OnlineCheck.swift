@@ -1,3 +1,5 @@
+import DistributionReference
+import KubeletCredentials
 import RegistryModel
 
 /// What the online mode needs from outside the linter: the service that asks the registries (the

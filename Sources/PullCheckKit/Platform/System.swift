@@ -1,5 +1,8 @@
 // The thin layer over the C library that replaces Foundation: pullcheck's CLI must start in a
 // millisecond, and loading Foundation alone costs several (see bench/README.md).
+
+import TextSupport
+
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Musl)
@@ -10,7 +13,7 @@
 
 /// An operating-system error: the `errno` of a failed call.
 public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
-    public let code: Int32
+    let code: Int32
 
     public init(code: Int32) { self.code = code }
 
@@ -26,7 +29,7 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What `stat(2)` says about a path, reduced to what pullcheck needs.
-struct FileStatus: Sendable {
+public struct FileStatus: Sendable {
     enum FileType: Sendable {
         case regular, directory
         case other(String)
@@ -54,7 +57,7 @@ struct FileStatus: Sendable {
     }
 
     /// `stat` (following symbolic links) or `lstat`.
-    static func of(_ path: String, followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
+    public static func of(_ path: String, followingLinks: Bool = true) -> Result<FileStatus, SystemError> {
         of(path: Array(path.utf8), followingLinks: followingLinks)
     }
 
@@ -72,14 +75,14 @@ struct FileStatus: Sendable {
         return fstat(descriptor, &info) == 0 ? .success(FileStatus(info)) : .failure(.current)
     }
 
-    var isDirectory: Bool {
+    public var isDirectory: Bool {
         if case .directory = type { return true }
         return false
     }
 }
 
 /// Low-level file access. Files are only ever opened read-only.
-enum FileSystem {
+public enum FileSystem {
     /// Opens a regular file for reading. Anything else (a FIFO, a device, a directory) is refused
     /// before a read could block on it.
     static func openRegularFile(_ path: String) -> Result<Int32, FileOpenError> {
@@ -188,7 +191,7 @@ enum FileSystem {
     }
 
     /// Reads a whole descriptor (standard input) into memory.
-    static func readAll(_ fd: Int32, limit: Int = Int.max) -> Result<[UInt8], SystemError> {
+    public static func readAll(_ fd: Int32, limit: Int = Int.max) -> Result<[UInt8], SystemError> {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -213,7 +216,7 @@ enum FileSystem {
 
     /// Reads a whole regular file into memory; past `limit` bytes it stops, returning a few more
     /// than `limit` so the caller can tell.
-    static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], FileOpenError> {
+    public static func readFile(_ path: String, limit: Int = Int.max) -> Result<[UInt8], FileOpenError> {
         switch openRegularFile(path) {
         case .failure(let error): return .failure(error)
         case .success(let fd):
@@ -300,7 +303,7 @@ enum FileSystem {
     }
 
     /// Writes a whole file (only `generate-docs` writes, and only its own pages).
-    static func writeFile(_ path: String, contents: String) -> SystemError? {
+    public static func writeFile(_ path: String, contents: String) -> SystemError? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return .current }
         defer { close(fd) }
@@ -320,7 +323,7 @@ enum FileSystem {
         }
     }
 
-    static func currentDirectory() -> String? {
+    public static func currentDirectory() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         return buffer.withUnsafeMutableBufferPointer { pointer -> String? in
             guard let base = pointer.baseAddress, getcwd(base, pointer.count) != nil else { return nil }
@@ -333,7 +336,7 @@ enum FileSystem {
 /// not a deep directory: such a path is opened one stretch of components at a time, each
 /// relative to a descriptor of the directory before it (`openat`), and the last component is
 /// then used relative to its parent's descriptor. Shorter paths go to the kernel as they are.
-enum PathAccess {
+public enum PathAccess {
     /// Each `openat` step takes components adding up to at most this many bytes.
     static let stepBytes = 2048
 
@@ -379,6 +382,22 @@ enum PathAccess {
         }
     }
 
+    /// `path` as it is opened from `directory` (absolute): a relative path is appended to it; an
+    /// absolute or empty path, or a nil directory (the process's working directory), is left as
+    /// it is. Nothing is normalised, so `..` keeps its meaning across symbolic links.
+    public static func resolved(_ path: [UInt8], in directory: String?) -> [UInt8] {
+        guard let directory, !directory.isEmpty, !path.isEmpty, path.first != 0x2F else { return path }
+        var joined = Array(directory.utf8)
+        if joined.last != 0x2F { joined.append(0x2F) }
+        return joined + path
+    }
+
+    /// The same for a path as text.
+    public static func resolved(_ path: String, in directory: String?) -> String {
+        guard let directory, !directory.isEmpty, !path.isEmpty, !path.hasPrefix("/") else { return path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    }
+
     /// A path's bytes as text to show: valid UTF-8 as it is, every other byte as `\xNN`.
     static func displayName(_ bytes: [UInt8]) -> String {
         // Nearly every name is ASCII: no decoding needed.
@@ -417,11 +436,11 @@ enum PathAccess {
 }
 
 /// Why a path could not be opened for linting.
-enum FileOpenError: Error, Sendable, CustomStringConvertible {
+public enum FileOpenError: Error, Sendable, CustomStringConvertible {
     case system(SystemError)
     case notRegular(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .system(let error): return error.description
         case .notRegular(let what): return "is \(what), not a regular file"
@@ -436,10 +455,10 @@ public enum ProcessEnvironment {
         return String(cString: value)
     }
 
-    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
     /// The number of processors this process may run on.
-    public static var processorCount: Int {
+    static var processorCount: Int {
         let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return n > 0 ? n : 1
     }
@@ -502,4 +521,14 @@ func containsBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) 
         offset = index + 1
     }
     return false
+}
+
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var i = 0
+    while i < count {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
 }

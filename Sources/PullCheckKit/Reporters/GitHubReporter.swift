@@ -1,3 +1,5 @@
+import TextSupport
+
 /// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 ///
 /// `::error file=F,line=L,endLine=L,col=C,endColumn=C,title=T::message`; in the message `%`, CR

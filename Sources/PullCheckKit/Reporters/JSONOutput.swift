@@ -1,3 +1,5 @@
+import TextSupport
+
 /// A JSON value with ordered object members, and its serialization. pullcheck's machine-readable
 /// formats are built from `Encodable` structs through `JSONValueEncoder` (Foundation's
 /// JSONEncoder is not linked: it would cost the CLI its fast start).
@@ -153,7 +155,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// The same, appended to a String (for YAML double-quoted output).
-    static func writeString(_ value: String, to out: inout String) {
+    public static func writeString(_ value: String, to out: inout String) {
         var bytes: [UInt8] = []
         writeString(value, to: &bytes)
         out += String(decoding: bytes, as: UTF8.self)

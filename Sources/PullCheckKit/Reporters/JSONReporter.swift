@@ -1,3 +1,5 @@
+import TextSupport
+
 /// pullcheck's own JSON, a stable contract for other tools (`version` changes only with an
 /// incompatible change). Keys that do not apply to a finding are left out; lines and columns are
 /// 1-based; columns count what `columnUnit` says (`character`, or `utf-16`/`utf-8` with

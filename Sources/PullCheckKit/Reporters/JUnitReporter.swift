@@ -1,3 +1,5 @@
+import TextSupport
+
 /// JUnit XML for GitLab's and Jenkins' test reports: one `<testsuite>` per file, and in it one
 /// `<testcase>` per finding, so the report grows with the findings, not with files × rules.
 ///

@@ -1,8 +1,10 @@
+import TextSupport
+
 /// The report formats (`--format`).
 public enum OutputFormat: String, Sendable, CaseIterable {
     case text, json, sarif, github, junit
 
-    var reporter: any Reporter {
+    public var reporter: any Reporter {
         switch self {
         case .text: return TextReporter()
         case .json: return JSONReporter()
@@ -36,7 +38,7 @@ public struct ReportContext: Sendable {
 }
 
 /// Turns a report into the text of one output format.
-protocol Reporter {
+public protocol Reporter {
     static var identifier: String { get }
     /// The text for standard output.
     func report(_ report: LintReport, context: ReportContext) -> String
@@ -60,7 +62,7 @@ func ruleStatistics(_ diagnostics: [Diagnostic]) -> [(rule: String, severity: Se
 }
 
 /// What standard error says about an input that could not be read, shown by the display policy.
-func inputFailureLine(_ failure: InputFailure) -> String {
+public func inputFailureLine(_ failure: InputFailure) -> String {
     errorLine("\(failure.file): \(failure.message)")
 }
 

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata with help (the rule's page, as
 /// text and Markdown) and `helpUri` (the page under `--rules-base-url`),
 /// character columns (`columnKind: unicodeCodePoints`), URIs relative to the working directory
@@ -95,18 +97,6 @@ struct SARIFReporter: Reporter {
         }
         if file.hasPrefix("/") { return ArtifactLocation(uri: "file://" + Self.percentEncode(file), uriBaseId: nil) }
         return ArtifactLocation(uri: Self.percentEncode(ReportPath.attached(file, workingDirectory: nil)), uriBaseId: nil)
-    }
-
-    /// `file` relative to `directory`, or nil when it is outside it. Relative paths are already
-    /// relative to the working directory.
-    static func relativePath(_ file: String, to directory: String) -> String? {
-        guard file.hasPrefix("/") else {
-            var path = Substring(file)
-            while path.hasPrefix("./") { path = path.dropFirst(2) }
-            return path.hasPrefix("../") ? nil : String(path)
-        }
-        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : nil
     }
 
     static func directoryURI(_ directory: String) -> String {
@@ -267,21 +257,4 @@ struct SARIFReporter: Reporter {
         let fullyQualifiedName: String
         let kind: String
     }
-}
-
-/// `--rules-base-url`: an absolute `http` or `https` URL (SARIF's `helpUri` is a URI, and code
-/// scanning links it), without a trailing `/`. Forks and mirrors point it at their own `rules/`.
-func validatedRulesBaseURL(_ value: String) throws(UsageError) -> String {
-    var url = value
-    while url.hasSuffix("/") { url.removeLast() }
-    let lower = url.lowercased()
-    let scheme = lower.hasPrefix("https://") ? 8 : lower.hasPrefix("http://") ? 7 : 0
-    guard scheme > 0, url.count > scheme,
-        !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) })
-    else {
-        throw UsageError(
-            "--rules-base-url must be an absolute http(s) URL without spaces, such as https://github.com/you/pullcheck/blob/main/rules (not \"\(displayText(value))\")"
-        )
-    }
-    return url
 }

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// `file:line:col: severity: message [rule-id]`, the GNU form editors and CI logs parse. On a
 /// terminal each finding also shows its source line with a marker under the span.
 struct TextReporter: Reporter {

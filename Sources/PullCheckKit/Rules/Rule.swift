@@ -1,10 +1,10 @@
 /// A rule describes itself completely: its page in `rules/` is generated from this description,
 /// and its examples are run by the tests.
 public struct RuleDescription: Sendable {
-    public struct Reference: Sendable {
-        public let title: String
-        public let url: String
-        public init(_ title: String, _ url: String) {
+    struct Reference: Sendable {
+        let title: String
+        let url: String
+        init(_ title: String, _ url: String) {
             self.title = title
             self.url = url
         }
@@ -19,25 +19,25 @@ public struct RuleDescription: Sendable {
     /// One line: what the rule reports.
     public let summary: String
     /// What exactly it checks (Markdown), beyond the summary.
-    public let details: String
+    let details: String
     /// Why it matters: what kubelet or the API server will do (Markdown).
-    public let rationale: String
+    let rationale: String
     /// How to fix it (Markdown), shown before the non-triggering examples.
-    public let fix: String
-    public let triggeringExamples: [Example]
-    public let nonTriggeringExamples: [Example]
+    let fix: String
+    let triggeringExamples: [Example]
+    let nonTriggeringExamples: [Example]
     /// The rule's settings in `.pullcheck.yaml` beyond enabling it and its severity (Markdown).
-    public let configuration: String?
+    let configuration: String?
     /// When the finding is acceptable and how to suppress it (Markdown).
-    public let exceptions: String?
-    public let references: [Reference]
+    let exceptions: String?
+    let references: [Reference]
     /// Rules about input that could not be read or parsed: always on, always errors, exit code 2.
     public let isInputError: Bool
     /// Rules about a registry's answer: they run only with `--online`, and their examples run
     /// against the test registries.
     public let isOnline: Bool
 
-    public init(
+    init(
         id: String, name: String, severity: Severity, enabledByDefault: Bool = true, summary: String,
         details: String, rationale: String, fix: String, triggeringExamples: [Example],
         nonTriggeringExamples: [Example], configuration: String? = nil, exceptions: String? = nil,
@@ -63,19 +63,19 @@ public struct RuleDescription: Sendable {
 
 /// A manifest that shows a rule. In triggering examples, `↓` marks each place a finding must
 /// start; the marker is removed before linting.
-public struct Example: Sendable {
-    public static let marker: Character = "↓"
+struct Example: Sendable {
+    static let marker: Character = "↓"
 
-    public let code: String
+    let code: String
     /// `.pullcheck.yaml` text to lint the example with (for rules that are off by default or
     /// need settings).
-    public let configuration: String?
+    let configuration: String?
     /// Edge cases that exist for the tests only.
-    public let excludeFromDocumentation: Bool
-    public let file: StaticString
-    public let line: UInt
+    let excludeFromDocumentation: Bool
+    let file: StaticString
+    let line: UInt
 
-    public init(
+    init(
         _ code: String, configuration: String? = nil, excludeFromDocumentation: Bool = false,
         file: StaticString = #filePath, line: UInt = #line
     ) {
@@ -87,10 +87,10 @@ public struct Example: Sendable {
     }
 
     /// The code without markers.
-    public var strippedCode: String { String(code.filter { $0 != Self.marker }) }
+    var strippedCode: String { String(code.filter { $0 != Self.marker }) }
 
     /// Where the markers are, as positions in the stripped code (columns count characters).
-    public var markedPositions: [SourcePosition] {
+    var markedPositions: [SourcePosition] {
         var positions: [SourcePosition] = []
         var line = 1
         var column = 1
@@ -111,7 +111,7 @@ public struct Example: Sendable {
 }
 
 /// Every rule type conforms; `description` is all the documentation and tests need.
-public protocol Rule: Sendable {
+protocol Rule: Sendable {
     static var description: RuleDescription { get }
 }
 

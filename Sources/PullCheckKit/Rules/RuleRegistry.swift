@@ -49,7 +49,7 @@ public enum RuleRegistry {
     ]
 
     /// All rules, sorted by id.
-    public static let all: [any Rule.Type] =
+    static let all: [any Rule.Type] =
         (loaderRules + objectRules.map { $0 as any Rule.Type }
         + runRules.map { $0 as any Rule.Type } + onlineRules.map { $0 as any Rule.Type }).sorted { $0.description.id < $1.description.id }
 

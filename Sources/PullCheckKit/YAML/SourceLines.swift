@@ -1,3 +1,5 @@
+import TextSupport
+
 /// Reads a source line by line, counting lines and columns exactly as libyaml does, so that
 /// positions found in raw text (comments, which libyaml drops) agree with the parser's marks.
 ///
@@ -6,16 +8,16 @@
 /// input is not a column. Used only on rare paths (pragmas, errors, source excerpts): the file is
 /// read again in chunks, with memory bounded by the longest line kept (`maxLineBytes`).
 struct SourceLines {
-    let input: LintInput
+    let source: SourceBytes
     var maxLineBytes = 1 << 20
 
-    init(_ input: LintInput) { self.input = input }
+    init(_ source: SourceBytes) { self.source = source }
 
     /// Calls `body` with each line (without its break), its 1-based number and the byte offset
     /// of its start. `body` returns false to stop. Lines longer than `maxLineBytes` are cut.
     /// Returns false when reading failed or `body` stopped.
     func forEachLine(_ body: (_ number: Int, _ line: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool) -> Bool {
-        guard let stream = ChunkStream(input) else { return false }
+        guard let stream = ChunkStream(source) else { return false }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var carry: [UInt8] = []  // the start of a line that began in an earlier chunk
         var number = 1
@@ -160,33 +162,29 @@ struct SourceLines {
                 return false
             }
             if target >= start && target - start <= bytes.count {
-                result = SourcePosition(line: number, column: Self.characterCount(bytes, upTo: target - start) + 1)
+                result = SourcePosition(line: number, column: characterCount(bytes, upTo: target - start) + 1)
                 return false
             }
-            last = (number, start, Self.characterCount(bytes, upTo: bytes.count), bytes.count)
+            last = (number, start, characterCount(bytes, upTo: bytes.count), bytes.count)
             return true
         }
         if let result { return result }
         guard let line = last else { return .start }
         return SourcePosition(line: line.number, column: line.characters + max(0, target - line.start - line.kept) + 1)
     }
-
-    /// Counts Unicode scalars (UTF-8 lead bytes) in the first `count` bytes; bytes that cannot
-    /// start a scalar still count as one column each, as a best effort for invalid text.
-    static func characterCount<Bytes: Collection<UInt8>>(_ bytes: Bytes, upTo count: Int) -> Int {
-        let fast = bytes.withContiguousStorageIfAvailable { buffer -> Int in
-            var n = 0
-            for index in 0..<min(max(0, count), buffer.count) where buffer[index] & 0xC0 != 0x80 { n += 1 }
-            return n
-        }
-        if let fast { return fast }
-        var n = 0
-        for byte in bytes.prefix(max(0, count)) where byte & 0xC0 != 0x80 { n += 1 }
-        return n
-    }
 }
 
-/// Sequential reads of an input: a file opened read-only (closed when the stream goes away) or
+/// Where a source's bytes are read (again) from: a file, bytes in memory, or what was read of a
+/// stream (its copy).
+enum SourceBytes {
+    /// A file, by the bytes of the path to open (a relative path from the process's working
+    /// directory: see `PathAccess.resolved`).
+    case file(path: [UInt8])
+    case memory([UInt8])
+    case stream(StreamedInput)
+}
+
+/// Sequential reads of a source: a file opened read-only (closed when the stream goes away) or
 /// bytes in memory.
 final class ChunkStream {
     private let descriptor: Int32
@@ -196,8 +194,8 @@ final class ChunkStream {
     private var stream: StreamedInput?
     private var streamOffset = 0
 
-    init?(_ input: LintInput) {
-        switch input.content {
+    init?(_ source: SourceBytes) {
+        switch source {
         case .stream(let streamed):
             var head = [UInt8](repeating: 0, count: 2)
             let count = head.withUnsafeMutableBytes { raw -> Int in
@@ -219,11 +217,11 @@ final class ChunkStream {
                 memory = []
                 stream = streamed
             }
-        case .bytes(let bytes):
+        case .memory(let bytes):
             descriptor = -1
             memory = Self.transcodingUTF16(bytes) ?? bytes
         case .file(let path):
-            guard case .success(let fd) = input.openFile(path) else { return nil }
+            guard case .success(let fd) = FileSystem.openRegularFile(path: path) else { return nil }
             var head = [UInt8](repeating: 0, count: 2)
             let count = head.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress, case .success(let n) = FileSystem.readChunk(fd, into: base, count: 2) else { return 0 }

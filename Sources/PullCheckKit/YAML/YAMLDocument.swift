@@ -1,19 +1,19 @@
 /// The index of a node in a `YAMLDocument`.
-public struct NodeID: Hashable, Sendable {
+struct NodeID: Hashable, Sendable {
     let index: Int32
     init(_ index: Int32) { self.index = index }
     init(_ index: Int) { self.index = Int32(truncatingIfNeeded: index) }
 }
 
-public enum YAMLNodeKind: UInt8, Sendable {
+enum YAMLNodeKind: UInt8, Sendable {
     case scalar, sequence, mapping, alias
 }
 
-public enum YAMLScalarStyle: UInt8, Sendable {
+enum YAMLScalarStyle: UInt8, Sendable {
     case plain, singleQuoted, doubleQuoted, literal, folded
 
-    public var isQuoted: Bool { self == .singleQuoted || self == .doubleQuoted }
-    public var isBlock: Bool { self == .literal || self == .folded }
+    var isQuoted: Bool { self == .singleQuoted || self == .doubleQuoted }
+    var isBlock: Bool { self == .literal || self == .folded }
 }
 
 /// One node as stored: fixed size, no references, so a document is two flat arrays that are
@@ -56,19 +56,19 @@ struct DuplicateKey: Sendable {
 /// stays linear in time and memory. Every traversal that follows aliases does so along a fixed
 /// path of keys, and an alias can only point at a node that was complete before it (see the
 /// builder), so there are no cycles.
-public struct YAMLDocument: Sendable {
+struct YAMLDocument: Sendable {
     var nodes: [NodeRecord] = []
     var bytes: [UInt8] = []
     var duplicateKeys: [DuplicateKey] = []
 
     /// The root node, nil for an empty document.
-    public internal(set) var root: NodeID?
+    var root: NodeID?
     /// Where the document starts (its `---` or first content).
-    public internal(set) var startPosition = SourcePosition.start
+    var startPosition = SourcePosition.start
     /// 1-based ordinal of the document in its stream.
-    public internal(set) var ordinal = 0
+    var ordinal = 0
 
-    public init() {}
+    init() {}
 
     mutating func reset() {
         nodes.removeAll(keepingCapacity: true)
@@ -77,20 +77,20 @@ public struct YAMLDocument: Sendable {
         root = nil
     }
 
-    public var nodeCount: Int { nodes.count }
+    var nodeCount: Int { nodes.count }
 
     // MARK: Node access
 
     /// Follows an alias to its anchored node.
-    public func resolve(_ id: NodeID) -> NodeID {
+    func resolve(_ id: NodeID) -> NodeID {
         let record = nodes[Int(id.index)]
         return record.kind == .alias ? NodeID(record.a) : id
     }
 
-    public func kind(_ id: NodeID) -> YAMLNodeKind { nodes[Int(resolve(id).index)].kind }
+    func kind(_ id: NodeID) -> YAMLNodeKind { nodes[Int(resolve(id).index)].kind }
 
     /// The span the node occupies in the source (for an alias: its anchored node).
-    public func span(_ id: NodeID) -> SourceSpan {
+    func span(_ id: NodeID) -> SourceSpan {
         let r = nodes[Int(resolve(id).index)]
         return SourceSpan(
             start: SourcePosition(line: Int(r.startLine), column: Int(r.startColumn)),
@@ -105,7 +105,7 @@ public struct YAMLDocument: Sendable {
             end: SourcePosition(line: Int(r.endLine), column: Int(r.endColumn)))
     }
 
-    public func scalarStyle(_ id: NodeID) -> YAMLScalarStyle? {
+    func scalarStyle(_ id: NodeID) -> YAMLScalarStyle? {
         let r = nodes[Int(resolve(id).index)]
         guard r.kind == .scalar else { return nil }
         return YAMLScalarStyle(rawValue: r.style)
@@ -157,14 +157,14 @@ public struct YAMLDocument: Sendable {
 
     /// Whether the node is what an unquoted `{{ expression }}` parses as: a flow mapping whose first
     /// key is another flow mapping that starts one column later.
-    public func isTemplateMapping(_ id: NodeID) -> Bool {
+    func isTemplateMapping(_ id: NodeID) -> Bool {
         let r = nodes[Int(resolve(id).index)]
         guard r.kind == .mapping, r.style == 1, r.b > 0, r.a >= 0, Int(r.a) < nodes.count else { return false }
         let first = nodes[Int(r.a)]
         return first.kind == .mapping && first.style == 1 && first.startLine == r.startLine && first.startColumn == r.startColumn + 1
     }
 
-    public func isFlowCollection(_ id: NodeID) -> Bool {
+    func isFlowCollection(_ id: NodeID) -> Bool {
         let r = nodes[Int(resolve(id).index)]
         return r.kind != .scalar && r.style == 1
     }
@@ -181,27 +181,27 @@ public struct YAMLDocument: Sendable {
     }
 
     /// The text of a scalar node; nil for collections.
-    public func string(_ id: NodeID) -> String? {
+    func string(_ id: NodeID) -> String? {
         withScalarBytes(id) { buffer in
             buffer.map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
     /// The text of a non-null scalar node; nil for collections and YAML nulls.
-    public func nonNullString(_ id: NodeID) -> String? {
+    func nonNullString(_ id: NodeID) -> String? {
         isNull(id) ? nil : string(id)
     }
 
     /// Whether the scalar's full text was kept (very long scalars are truncated in memory).
-    public func isTruncated(_ id: NodeID) -> Bool { nodes[Int(resolve(id).index)].isTruncated }
+    func isTruncated(_ id: NodeID) -> Bool { nodes[Int(resolve(id).index)].isTruncated }
 
     /// The length in bytes of the scalar as written, even when truncated in memory.
-    public func scalarByteLength(_ id: NodeID) -> Int {
+    func scalarByteLength(_ id: NodeID) -> Int {
         let r = nodes[Int(resolve(id).index)]
         return r.kind == .scalar ? Int(r.fullLength) : 0
     }
 
-    public func scalarEquals(_ id: NodeID, _ text: StaticString) -> Bool {
+    func scalarEquals(_ id: NodeID, _ text: StaticString) -> Bool {
         let r = nodes[Int(resolve(id).index)]
         guard r.kind == .scalar, Int(r.b) == text.utf8CodeUnitCount else { return false }
         return bytes.withUnsafeBufferPointer { all in
@@ -211,7 +211,7 @@ public struct YAMLDocument: Sendable {
     }
 
     /// YAML's null: an empty plain scalar, `~` or `null` (any of the three casings YAML allows).
-    public func isNull(_ id: NodeID) -> Bool {
+    func isNull(_ id: NodeID) -> Bool {
         let r = nodes[Int(resolve(id).index)]
         guard r.kind == .scalar, r.style == YAMLScalarStyle.plain.rawValue else { return false }
         if r.b == 0 { return true }
@@ -222,14 +222,14 @@ public struct YAMLDocument: Sendable {
     // MARK: Collections
 
     /// The items of a sequence (empty for anything else).
-    public func items(_ id: NodeID) -> NodeList {
+    func items(_ id: NodeID) -> NodeList {
         let r = nodes[Int(resolve(id).index)]
         guard r.kind == .sequence else { return NodeList(nodes: nodes, first: -1, count: 0) }
         return NodeList(nodes: nodes, first: r.a, count: Int(r.b))
     }
 
     /// The explicit key/value pairs of a mapping, in source order (merge keys not expanded).
-    public func pairs(_ id: NodeID) -> MappingPairs {
+    func pairs(_ id: NodeID) -> MappingPairs {
         let r = nodes[Int(resolve(id).index)]
         guard r.kind == .mapping else { return MappingPairs(nodes: nodes, first: -1, count: 0) }
         return MappingPairs(nodes: nodes, first: r.a, count: Int(r.b) / 2)
@@ -238,17 +238,17 @@ public struct YAMLDocument: Sendable {
     /// The value for `key` in a mapping, honouring YAML merge keys (`<<: *base`), as
     /// Kubernetes' YAML decoder does: explicit keys win over merged ones, earlier merges over
     /// later ones.
-    public func value(_ key: StaticString, in mapping: NodeID) -> NodeID? {
+    func value(_ key: StaticString, in mapping: NodeID) -> NodeID? {
         lookup(key, in: mapping)?.value
     }
 
     /// Like `value(_:in:)`, also returning the key node.
-    public func entry(_ key: StaticString, in mapping: NodeID) -> (key: NodeID, value: NodeID)? {
+    func entry(_ key: StaticString, in mapping: NodeID) -> (key: NodeID, value: NodeID)? {
         lookup(key, in: mapping)
     }
 
     /// All entries of a mapping with merge keys expanded, explicit ones first. Keys compare by text.
-    public func entries(_ mapping: NodeID) -> [(key: NodeID, value: NodeID)] {
+    func entries(_ mapping: NodeID) -> [(key: NodeID, value: NodeID)] {
         let explicit = pairs(mapping)
         if !explicit.contains(where: { isMergeKey($0.key) }) { return Array(explicit) }
         var result: [(key: NodeID, value: NodeID)] = []
@@ -360,38 +360,38 @@ public struct YAMLDocument: Sendable {
 }
 
 /// The children of a collection, following the sibling links.
-public struct NodeList: Sequence, Sendable {
+struct NodeList: Sequence, Sendable {
     let nodes: [NodeRecord]
     let first: Int32
-    public let count: Int
+    let count: Int
 
-    public var isEmpty: Bool { count == 0 }
+    var isEmpty: Bool { count == 0 }
 
-    public struct Iterator: IteratorProtocol {
+    struct Iterator: IteratorProtocol {
         let nodes: [NodeRecord]
         var current: Int32
-        public mutating func next() -> NodeID? {
+        mutating func next() -> NodeID? {
             guard current >= 0 else { return nil }
             defer { current = nodes[Int(current)].next }
             return NodeID(current)
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(nodes: nodes, current: count > 0 ? first : -1) }
+    func makeIterator() -> Iterator { Iterator(nodes: nodes, current: count > 0 ? first : -1) }
 }
 
 /// The key/value pairs of a mapping, following the sibling links.
-public struct MappingPairs: Sequence, Sendable {
+struct MappingPairs: Sequence, Sendable {
     let nodes: [NodeRecord]
     let first: Int32
-    public let count: Int
+    let count: Int
 
-    public var isEmpty: Bool { count == 0 }
+    var isEmpty: Bool { count == 0 }
 
-    public struct Iterator: IteratorProtocol {
+    struct Iterator: IteratorProtocol {
         let nodes: [NodeRecord]
         var current: Int32
-        public mutating func next() -> (key: NodeID, value: NodeID)? {
+        mutating func next() -> (key: NodeID, value: NodeID)? {
             guard current >= 0 else { return nil }
             let value = nodes[Int(current)].next
             guard value >= 0 else { return nil }
@@ -400,15 +400,5 @@ public struct MappingPairs: Sequence, Sendable {
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(nodes: nodes, current: count > 0 ? first : -1) }
-}
-
-@inline(__always)
-func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var i = 0
-    while i < count {
-        if a[i] != b[i] { return false }
-        i += 1
-    }
-    return true
+    func makeIterator() -> Iterator { Iterator(nodes: nodes, current: count > 0 ? first : -1) }
 }

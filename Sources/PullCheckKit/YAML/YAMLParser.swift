@@ -1,6 +1,7 @@
 // The only file that sees libyaml. Events become positioned nodes in a reusable
 // `YAMLDocument`; nothing C-owned outlives the parse function.
 internal import CLibYAML
+import TextSupport
 
 /// Why a stream stopped before its end.
 struct YAMLStreamError: Error, Sendable {

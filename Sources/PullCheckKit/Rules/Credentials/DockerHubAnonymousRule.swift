@@ -1,3 +1,5 @@
+import KubeletCredentials
+
 /// A Docker Hub pull without credentials counts against the anonymous rate limit.
 struct DockerHubAnonymousRule: RunRule {
     static let description = RuleDescription(

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// `imagePullSecrets` names a Secret that is not in the run.
 struct PullSecretNotFoundRule: RunRule {
     static let description = RuleDescription(

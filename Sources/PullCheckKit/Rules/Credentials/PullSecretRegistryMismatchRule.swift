@@ -1,3 +1,5 @@
+import KubeletCredentials
+
 /// Every pull secret is there and valid, yet none of them holds a key kubelet matches to the image.
 struct PullSecretRegistryMismatchRule: RunRule {
     static let description = RuleDescription(

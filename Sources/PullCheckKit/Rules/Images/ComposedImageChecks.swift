@@ -1,3 +1,6 @@
+import DistributionReference
+import TextSupport
+
 /// An image reference assembled from several fields (a kustomization's `images:` entry, a Helm
 /// chart's `image: {registry, repository, tag, digest}`), with where each part is written, so a
 /// finding points at the field that holds the fault.

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// The image string would not parse on the node: kubelet reports `InvalidImageName`.
 struct InvalidImageRefRule: ObjectRule {
     static let description = RuleDescription(

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// `imagePullPolicy` must be one of three exact words.
 struct InvalidPullPolicyRule: ObjectRule {
     static let description = RuleDescription(

@@ -1,8 +1,10 @@
+import DistributionReference
 import Synchronization
+import TextSupport
 
 /// Registry facts the image rules share: the well-known hosts (for typo detection) and the
 /// registries that were frozen, moved or removed.
-enum KnownRegistries {
+public enum KnownRegistries {
     /// Hosts people pull from most; a host one or two edits away from one of them is probably a typo.
     static let wellKnown: [String] = [
         "docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "gcr.io", "us.gcr.io",
@@ -58,7 +60,7 @@ enum KnownRegistries {
     /// Why a registry host is probably not the one meant: a misspelt well-known host, or a first
     /// path component with an uppercase letter, which makes it a host name (`Prom/exporter` is
     /// pulled from a host called `Prom`). Hosts the built-in lists or the configuration know are never typos.
-    static func typoExplanation(for reference: ImageReference, configuration: Configuration) -> String? {
+    public static func typoExplanation(for reference: ImageReference, configuration: Configuration) -> String? {
         // A host that the built-in lists or the configuration know (exactly or by a glob such as
         // `*.gcr.io`) is real, however close it is to another one.
         guard reference.domainRange != nil, configuration.registries.visibility(of: reference.domain).visibility == .unknown else {
@@ -77,7 +79,7 @@ enum KnownRegistries {
     }
 
     /// A registry (or a repository prefix on one) that no longer serves what manifests expect.
-    struct Retirement: Sendable {
+    public struct Retirement: Sendable {
         enum State: Sendable {
             /// No new images or tags; existing ones are still served (a digest keeps working).
             case frozen
@@ -90,8 +92,8 @@ enum KnownRegistries {
         let pathPrefix: String?
         let state: State
         let since: String
-        let what: String
-        let replacement: String
+        public let what: String
+        public let replacement: String
         let reference: String
         /// Repositories under the prefix that are not affected.
         var exceptions: [String] = []
@@ -131,7 +133,7 @@ enum KnownRegistries {
     ]
 
     /// The retirement that applies to a parsed reference, if any.
-    static func retirement(for reference: ImageReference) -> Retirement? {
+    public static func retirement(for reference: ImageReference) -> Retirement? {
         let domain = reference.domain.lowercased()
         return retired.first { entry in
             guard entry.domain == domain else { return false }

@@ -1,5 +1,7 @@
+import TextSupport
+
 /// A tag that is a near miss of `latest`: the registry answers "manifest unknown".
-struct TagTypoRule: ObjectRule {
+public struct TagTypoRule: ObjectRule {
     static let description = RuleDescription(
         id: "tag-typo",
         name: "Tag Typo",
@@ -71,7 +73,7 @@ struct TagTypoRule: ObjectRule {
     /// Words near `latest` that are real tags.
     static let realWords: Set<String> = ["test", "last", "late", "lts", "latent", "tests", "lastly", "slate", "stable"]
 
-    static func isLatestTypo(_ tag: String) -> Bool {
+    public static func isLatestTypo(_ tag: String) -> Bool {
         // Cheap rejections first (this runs for every tag): near misses of "latest" are 5 to 8
         // ASCII letters.
         guard (5...8).contains(tag.utf8.count), tag != "latest",

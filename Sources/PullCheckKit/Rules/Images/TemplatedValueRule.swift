@@ -1,3 +1,6 @@
+import DistributionReference
+import TextSupport
+
 /// A field that pullcheck checks holds a placeholder another tool fills in.
 struct TemplatedValueRule: ObjectRule {
     static let description = RuleDescription(

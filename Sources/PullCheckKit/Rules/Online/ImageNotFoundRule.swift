@@ -1,4 +1,5 @@
 import RegistryModel
+import TextSupport
 
 /// The registry has no manifest for the tag or digest (`manifest unknown`), or no such repository.
 struct ImageNotFoundRule: OnlineRule {
