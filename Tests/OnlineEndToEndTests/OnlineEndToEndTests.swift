@@ -1,4 +1,5 @@
 import Foundation
+import ProgramTestSupport
 import RegistryClient
 import RegistryLabSupport
 import RegistryModel
@@ -46,6 +47,56 @@ struct OnlineEndToEndTests {
         let location = SourceLocation(
             fileID: "\(test.example.file)", filePath: "\(test.example.file)", line: Int(test.example.line), column: 1)
         #expect(found == expected, "\(test.rule.id): \(report.diagnostics.map { "\($0.ruleID): \($0.message)" })", sourceLocation: location)
+    }
+
+    // MARK: Rule fixtures
+
+    /// `testdata/rules/<online rule>/<name>.yaml`, run through the executables as FixtureTests runs
+    /// the offline ones (with `--online` and the lab's certs.d), against `<name>.txt`. The lab's
+    /// ports change from run to run: its `host:port`s are shown as `<lab>` in the comparison.
+    struct FixtureCase: CustomTestStringConvertible, Sendable {
+        let rule: String
+        let name: String
+        var testDescription: String { "\(rule)/\(name)" }
+
+        static let all: [FixtureCase] = RuleRegistry.descriptions.filter(\.isOnline).flatMap { rule in
+            let folder = packageRoot + "/testdata/rules/" + rule.id
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.sorted().map {
+                FixtureCase(rule: rule.id, name: String($0.dropLast(5)))
+            }
+        }
+    }
+
+    @Test("every online rule's fixtures, against the lab", arguments: FixtureCase.all)
+    func fixture(_ test: FixtureCase) throws {
+        let lab = try RegistryLab.shared
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let certs = try HostMap.make(lab).write(under: home)
+        let folder = "testdata/rules/\(test.rule)"
+        var arguments = [
+            "--online", "--quiet", "--no-config", "--no-project-context", "--color", "never", "--no-cache", "--online-timeout", "3",
+            "--certs-dir", certs,
+        ]
+        if FileManager.default.fileExists(atPath: packageRoot + "/" + folder + "/.pullcheck.yaml") {
+            arguments += ["--config", folder + "/.pullcheck.yaml"]
+        }
+        let result = try pullcheck(arguments + ["\(folder)/\(test.name).yaml"], home: home)
+        #expect(result.error.isEmpty, "\(result.error)")
+        var output = result.output
+        for endpoint in lab.description.endpoints.values {
+            output = output.replacingOccurrences(of: endpoint.host, with: "<lab>")
+            if let target = endpoint.target { output = output.replacingOccurrences(of: target, with: "<lab>") }
+        }
+        let expectedPath = packageRoot + "/\(folder)/\(test.name).txt"
+        if ProcessInfo.processInfo.environment["PULLCHECK_UPDATE"] == "1" {
+            try output.write(toFile: expectedPath, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: expectedPath, encoding: .utf8)
+        #expect(output == expected, "\(folder)/\(test.name).yaml")
+        #expect(result.status == (expected.contains(": error: ") || expected.contains(": warning: ") ? 1 : 0))
     }
 
     // MARK: Every case through the executables
@@ -202,13 +253,17 @@ struct OnlineEndToEndTests {
 
         // Credentials went only to the registry they are for and to its token realm.
         let alice = lab.password("alice")
-        for request in lab.allRequests() where request.carries(alice) {
+        // Only pullcheck's requests: other suites share the lab (and send credentials on purpose).
+        func fromPullcheck(_ request: LoggedRequest) -> Bool { request.userAgent?.hasPrefix("pullcheck/") == true }
+        for request in lab.allRequests() where fromPullcheck(request) && request.carries(alice) {
             #expect(
                 ["tls", "token-server", "redirect"].contains(request.endpoint),
                 "alice's password reached \(request.endpoint): \(request.uri)")
         }
-        #expect(!lab.redirectTargetRequests().contains { $0.authorization != nil }, "Authorization crossed a redirect")
-        #expect(lab.redirectTargetRequests().contains { $0.uri.contains("/v2/app/manifests/1.0") }, "the redirect was not followed")
+        #expect(!lab.redirectTargetRequests().contains { fromPullcheck($0) && $0.authorization != nil }, "Authorization crossed a redirect")
+        #expect(
+            lab.redirectTargetRequests().contains { fromPullcheck($0) && $0.uri.contains("/v2/app/manifests/1.0") },
+            "the redirect was not followed")
     }
 
     @Test("a second run with a warm cache makes no request")
@@ -229,7 +284,7 @@ struct OnlineEndToEndTests {
             - {name: multi, image: "registry.example.com/public/multi:1.0"}
         """.write(toFile: file, atomically: true, encoding: .utf8)
         let arguments = ["--online", "--no-config", "--no-project-context", "--certs-dir", certs, "--format", "json", "--statistics", file]
-        func requests(_ result: ProgramResult) throws -> (Int, Int) {
+        func requests(_ result: ProcessResult) throws -> (Int, Int) {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
             let online = try #require(object["online"] as? [String: Any])
             return (online["requests"] as? Int ?? -1, online["cacheHits"] as? Int ?? -1)

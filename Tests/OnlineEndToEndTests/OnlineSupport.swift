@@ -1,18 +1,9 @@
 import Foundation
+import ProgramTestSupport
 import RegistryLabSupport
 
-/// The package's root directory, from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-
 /// The folder of the executables `swift test` built (pullcheck and pullcheck-online).
-let binaryDirectory: String = {
-    let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
-    if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
-    if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("pullcheck").path) { return directory.path }
-    return packageRoot + "/.build/debug"
-}()
+let binaryDirectory = URL(fileURLWithPath: pullcheckBinary).deletingLastPathComponent().path
 
 /// The names the test manifests use, and the lab endpoint each one's `hosts.toml` sends to.
 /// `*.invalid` names need no mapping: they never resolve.
@@ -50,23 +41,16 @@ struct HostMap {
     }
 }
 
-/// A fresh temporary directory.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "pullcheck-online-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 /// `{"auths":{host:{"username":u,"password":p}}}`, base64, for a Secret's `.dockerconfigjson`.
 func dockerConfig(_ host: String, user: String, password: String) -> String {
     Data(#"{"auths":{"\#(host)":{"username":"\#(user)","password":"\#(password)"}}}"#.utf8).base64EncodedString()
 }
 
-/// Runs `pullcheck` (which hands `--online` over to `pullcheck-online`) with a private HOME and
-/// cache, so no real credentials or cached answers leak in.
-func pullcheck(_ arguments: [String], home: String, environment: [String: String] = [:]) throws -> ProgramResult {
+/// Runs `pullcheck` (which hands `--online` over to `pullcheck-online`) in the package root, with
+/// a private HOME and cache, so no real credentials or cached answers leak in.
+func pullcheck(_ arguments: [String], home: String, environment: [String: String] = [:]) throws -> ProcessResult {
     var variables = ["HOME": home, "XDG_CACHE_HOME": home + "/cache", "NO_COLOR": "1", "DOCKER_CONFIG": home + "/.docker"]
     for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] { variables[name] = "" }
     for (key, value) in environment { variables[key] = value }
-    return try runProgram(binaryDirectory + "/pullcheck", arguments, environment: variables)
+    return try run(binaryDirectory + "/pullcheck", arguments, environment: variables)
 }

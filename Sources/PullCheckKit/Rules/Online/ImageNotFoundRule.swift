@@ -92,9 +92,6 @@ struct ImageNotFoundRule: OnlineRule {
         } else {
             text += "\(registry) has no tag \"\(lookup.tag ?? "latest")\" in \(lookup.repository) (manifest unknown)"
         }
-        if !result.host.isEmpty, result.host != registry, result.host != "registry-1.docker.io" {
-            text += " (asked \(result.host))"
-        }
         text += "; kubelet's pull fails with \"not found\" and the pod stays in ImagePullBackOff"
         if lookup.digest == nil {
             let nearest = Self.nearestTags(to: lookup.tag ?? "latest", in: result.tags)
