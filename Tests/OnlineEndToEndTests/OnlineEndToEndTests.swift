@@ -208,7 +208,7 @@ struct OnlineEndToEndTests {
         let text = Self.manifests(lab)
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        // The test process's working directory is this repository, whose test data would be the project context.
+        // Only the file itself: no project around it.
         let arguments = ["--online", "--no-config", "--no-project-context", "--certs-dir", certs, "--online-timeout", "2", "--no-cache"]
 
         let json = try pullcheck(arguments + ["--format", "json", "--statistics", file], home: home)

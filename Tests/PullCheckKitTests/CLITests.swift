@@ -2,8 +2,29 @@ import Testing
 
 @testable import PullCheckKit
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("Command line (in process)")
 struct CLITests {
+    @Test("a file of another project named from inside a repository gets none of the repository's context")
+    func contextOnlyForTheProjectsOwnFiles() {
+        // The working directory is this repository, whose testdata holds Secrets, ServiceAccounts
+        // and a Kyverno policy that adds pull secrets; a file in /tmp is not part of it.
+        let path = "/tmp/pullcheck-outside-\(getpid()).yaml"
+        #expect(
+            FileSystem.writeFile(
+                path,
+                contents: "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n    - {name: web, image: nginx:1.27.3}\n"
+            ) == nil)
+        defer { unlink(path) }
+        let outside = runCLI(["--no-config", "--statistics", path], workingDirectory: packageRoot)
+        #expect(!outside.output.contains("Project context:"), "\(outside.output)")
+        let inside = runCLI(["--no-config", "--statistics", "testdata/demo/clean.yaml"], workingDirectory: packageRoot)
+        #expect(inside.output.contains("Project context:"), "\(inside.output)")
+    }
+
     static let clean = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: \"nginx:1.27\"}]\n"
     static let warning = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: \"nginx:latest\"}]\n"
 

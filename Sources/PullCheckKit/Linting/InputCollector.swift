@@ -135,8 +135,14 @@ struct InputCollector {
         // A run that does not walk the whole project (a hook's file list, an editor's buffer, one
         // folder) still sees the rest of it: an overlay elsewhere may set a base's tag, a Secret
         // or ServiceAccount in another file may hold the pull secrets.
+        // Only for inputs of that project: a file of another repository named from this one gets
+        // none of this project's Secrets or admission policies.
         if projectContext, let root = projectRoot, collected.namesFiles,
-            !collected.walkedRoots.contains(where: { ProjectPath.relative(root, to: $0) != nil })
+            !collected.walkedRoots.contains(where: { ProjectPath.relative(root, to: $0) != nil }),
+            collected.inputs.contains(where: { input in
+                guard case .file(let path) = input.content else { return true }  // standard input stands for a file here
+                return ProjectPath.relative(absolute(path), to: root) != nil
+            })
         {
             let named = Set(
                 collected.inputs.compactMap { input -> String? in
