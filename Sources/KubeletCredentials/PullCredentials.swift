@@ -126,7 +126,7 @@ public struct DockerClientConfig: Sendable {
     }
 
     /// `https://registry.example.com:5000/v1/` → `registry.example.com:5000`.
-    static func registryHost(ofKey key: String) -> String {
+    public static func registryHost(ofKey key: String) -> String {
         var text = Substring(key.lowercased())
         for scheme in ["https://", "http://"] where text.hasPrefix(scheme) { text = text.dropFirst(scheme.count) }
         if let slash = text.firstIndex(of: "/") { text = text[..<slash] }

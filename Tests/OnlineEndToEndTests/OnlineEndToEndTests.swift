@@ -125,35 +125,23 @@ struct OnlineEndToEndTests {
             ("limited", "ratelimited.example.com/app:1.0", nil),
             ("redirected", "redirect.example.com/app:1.0", "redirect"),
         ]
-        var text = """
+        let secrets = [
+            ("good", "registry.example.com", alice), ("bad", "basic.example.com", "not-" + alice), ("basic", "basic.example.com", alice),
+            ("redirect", "redirect.example.com", alice),
+        ]
+        var text = secrets.map { name, host, password in
+            """
             apiVersion: v1
             kind: Secret
-            metadata: {name: good, namespace: lab}
+            metadata: {name: \(name), namespace: lab}
             type: kubernetes.io/dockerconfigjson
             data:
-              .dockerconfigjson: \(dockerConfig("registry.example.com", user: "alice", password: alice))
+              .dockerconfigjson: \(dockerConfig(host, user: "alice", password: password))
             ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: bad, namespace: lab}
-            type: kubernetes.io/dockerconfigjson
-            data:
-              .dockerconfigjson: \(dockerConfig("basic.example.com", user: "alice", password: "not-" + alice))
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: basic, namespace: lab}
-            type: kubernetes.io/dockerconfigjson
-            data:
-              .dockerconfigjson: \(dockerConfig("basic.example.com", user: "alice", password: alice))
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: redirect, namespace: lab}
-            type: kubernetes.io/dockerconfigjson
-            data:
-              .dockerconfigjson: \(dockerConfig("redirect.example.com", user: "alice", password: alice))
-            ---
+
+            """
+        }.joined()
+        text += """
             apiVersion: v1
             kind: ServiceAccount
             metadata: {name: default, namespace: lab}

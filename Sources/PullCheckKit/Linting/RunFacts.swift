@@ -1,4 +1,5 @@
 import DistributionReference
+import KubeletCredentials
 
 /// The small facts the cross-object rules need, kept from each object after its document is
 /// gone: pods, their pull secrets and images; Secrets and ServiceAccounts.
@@ -257,12 +258,7 @@ struct RunFacts: Sendable {
     }
 
     /// `https://registry.example.com:5000/v1/` → `registry.example.com:5000`.
-    static func registryHost(ofKey key: String) -> String {
-        var text = Substring(key.lowercased())
-        for scheme in ["https://", "http://"] where text.hasPrefix(scheme) { text = text.dropFirst(scheme.count) }
-        if let slash = text.firstIndex(of: "/") { text = text[..<slash] }
-        return String(text)
-    }
+    static func registryHost(ofKey key: String) -> String { DockerClientConfig.registryHost(ofKey: key) }
 
     /// The verdict for an image of `pod`: the configuration's and built-in lists first; for a
     /// registry they do not know, the project's evidence (a Secret with a credential for it, or
