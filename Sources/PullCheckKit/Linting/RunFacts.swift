@@ -54,7 +54,6 @@ struct RunFacts: Sendable {
         }
         let containerBase = Int32(clamping: containers.count)
         let secretBase = Int32(clamping: podPullSecrets.count)
-        pods.reserveCapacity(pods.count + other.pods.count)
         for pod in other.pods { pods.append(pod.shifted(containers: containerBase, pullSecrets: secretBase)) }
         containers.append(contentsOf: other.containers)
         podPullSecrets.append(contentsOf: other.podPullSecrets)
