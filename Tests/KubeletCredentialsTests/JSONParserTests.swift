@@ -181,31 +181,20 @@ func jsonAcceptance(_ c: JSONCase) {
     #expect(!String(reflecting: root.members).contains("s3cr3t"))
 }
 
-@Test func largeInputParsesInLinearTime() throws {
-    func document(_ entries: Int) -> [UInt8] {
-        var s = "{\"auths\": {"
-        for i in 0..<entries {
-            if i > 0 { s += "," }
-            s +=
-                "\"registry-\(i).example.com:5000/team/\(i)\": {\"auth\": \"dXNlcjpwYXNzd29yZA==\", \"email\": \"x\\u00e9@example.com\", \"n\": [1.5e3, true, null]}"
-        }
-        s += "}}"
-        return Array(s.utf8)
+/// A 2.2 MB secret parses and analyses completely (the time it takes is bench/scale's business, not
+/// a test's).
+@Test func largeInputParses() throws {
+    var s = "{\"auths\": {"
+    for i in 0..<20_000 {
+        if i > 0 { s += "," }
+        s +=
+            "\"registry-\(i).example.com:5000/team/\(i)\": {\"auth\": \"dXNlcjpwYXNzd29yZA==\", \"email\": \"x\\u00e9@example.com\", \"n\": [1.5e3, true, null]}"
     }
-    let small = document(5_000)
-    let large = document(20_000)  // about 2.2 MB
-    let clock = ContinuousClock()
-    let t1 = clock.measure { _ = JSONParser.parse(small) }
-    let t2 = clock.measure { _ = JSONParser.parse(large) }
+    s += "}}"
+    let large = Array(s.utf8)
+    #expect(large.count > 2_000_000)
     let root = try JSONParser.parse(large).get()
     #expect(root.members.first?.value.count == 20_000)
-    #expect(large.count > 2_000_000)
-    // Generous bounds: debug builds are slow, CI machines are shared.
-    #expect(t2 < .seconds(20))
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-    let ratio = seconds(t2) / max(seconds(t1), 1e-6)
-    #expect(ratio < 12, "4x input took \(ratio)x the time")
-    // The analysis of a big secret stays usable too.
     let analysis = analyzeDockerConfig(large, format: .dockerConfigJSON)
     #expect(analysis.keys.count == 20_000)
     #expect(analysis.isUsable)
