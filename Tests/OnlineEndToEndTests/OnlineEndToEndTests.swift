@@ -124,6 +124,8 @@ struct OnlineEndToEndTests {
             ("schema1", "registry.example.com/public/old:1.0", nil),
             ("limited", "ratelimited.example.com/app:1.0", nil),
             ("redirected", "redirect.example.com/app:1.0", "redirect"),
+            ("mirrorfallback", "mirrored.example.com/public/app:1.0", nil),
+            ("viamirror", "viamirror.example.com/public/app:1.0", nil),
         ]
         let secrets = [
             ("good", "registry.example.com", alice), ("bad", "basic.example.com", "not-" + alice), ("basic", "basic.example.com", alice),
@@ -184,6 +186,8 @@ struct OnlineEndToEndTests {
         "schema1": ("schema1-manifest", "schema 1"),
         "limited": ("registry-rate-limited", "ratelimit-remaining 0;w=21600"),
         "redirected": (nil, ""),
+        "mirrorfallback": (nil, ""),
+        "viamirror": (nil, ""),
     ]
 
     @Test("each case gets its rule, message and position, in every format; no credential is printed or misdirected")

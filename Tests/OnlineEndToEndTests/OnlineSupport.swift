@@ -27,6 +27,11 @@ struct HostMap {
             // https to the plain-HTTP registry, and plain HTTP to a TLS one.
             "plain.example.com": "server = \"https://\(lab[.plain].host)\"\n",
             "tlsasplain.example.com": "server = \"http://\(lab[.tls].host)\"\n",
+            // containerd's mirrors: one that refuses, then the server; a mirror that answers for a dead server.
+            "mirrored.example.com": https(.token)
+                + "[host.\"https://\(lab[.closed].host)\"]\n  capabilities = [\"pull\", \"resolve\"]\n  ca = \"\(ca)\"\n",
+            "viamirror.example.com": "server = \"https://\(lab[.closed].host)\"\n"
+                + "[host.\"https://\(lab[.token].host)\"]\n  capabilities = [\"pull\", \"resolve\"]\n  ca = \"\(ca)\"\n",
         ])
     }
 

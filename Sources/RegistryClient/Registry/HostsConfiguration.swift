@@ -183,13 +183,14 @@ enum TOMLSubset {
         var lineNumber = 0
         while let raw = lines.popFirst() {
             lineNumber += 1
+            let startLine = lineNumber
             var line = raw
-            // Arrays may span lines: join until brackets balance.
+            // Arrays may span lines: join until brackets balance (errors point at the first line).
             while Self.openBrackets(line) > 0, let next = lines.popFirst() {
                 lineNumber += 1
                 line += [UInt8(ascii: " ")] + next
             }
-            var cursor = Cursor(bytes: line, line: lineNumber, file: file)
+            var cursor = Cursor(bytes: line, line: startLine, file: file)
             cursor.skipSpace()
             if cursor.atEndOrComment { continue }
             if cursor.peek == UInt8(ascii: "[") {

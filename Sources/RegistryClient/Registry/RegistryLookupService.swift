@@ -127,14 +127,20 @@ public final class RegistryLookupService: ImageLookupService {
     }
 
     /// containerd asks the mirrors in order and then the server; an error or a 404 moves on to the
-    /// next host, and when none answers the first error is reported.
+    /// next host. The first host that has the image answers; else the server's answer counts (a
+    /// mirror's, when the server itself cannot be reached).
     private func askEndpoints(_ query: inout ManifestQuery, _ endpoints: [RegistryEndpoint], credential: RegistryCredential?)
         -> LookupResult
     {
         var first: LookupResult?
         for endpoint in endpoints {
             let result = query.ask(endpoint, credential: credential)
-            if result.status == .found || !endpoint.isMirror { return first.map { $0.status == .notFound ? result : $0 } ?? result }
+            if result.status == .found { return result }
+            if !endpoint.isMirror {
+                // The server's answer, unless the server could not be reached and a mirror did answer.
+                if result.status == .unreachable, let first, first.status != .unreachable { return first }
+                return result
+            }
             if first == nil { first = result }
         }
         return first ?? LookupResult(status: .notChecked)
