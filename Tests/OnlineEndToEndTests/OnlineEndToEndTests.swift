@@ -290,6 +290,57 @@ struct OnlineEndToEndTests {
         #expect(lab.requests(receivedBy: .token).count == before, "the warm run reached the registry")
     }
 
+    @Test("the runner's own credentials (an identity token in ~/.docker/config.json) tell \"exists, but the pod cannot pull it\"")
+    func runnerCredentials() throws {
+        let lab = try RegistryLab.shared
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let certs = try HostMap.make(lab).write(under: home)
+        let token = try #require(lab.description.accounts["alice"]?.identityToken)
+        try FileManager.default.createDirectory(atPath: home + "/.docker", withIntermediateDirectories: true)
+        try #"{"auths":{"registry.example.com":{"identitytoken":"\#(token)"}}}"#
+            .write(toFile: home + "/.docker/config.json", atomically: true, encoding: .utf8)
+        let file = home + "/pod.yaml"
+        try """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: default, namespace: lab}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: lab}
+        spec:
+          containers:
+            - {name: web, image: "registry.example.com/private/app:1.0"}
+            - {name: gone, image: "registry.example.com/private/app:9.9"}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let common = ["--online", "--no-config", "--no-cache", "--certs-dir", certs]
+        let lint = try pullcheck(common + [file], home: home)
+        #expect(lint.status == 1, "\(lint.error)")
+        let lines = lint.output.split(separator: "\n")
+        let web = try #require(lines.first { $0.contains("container \"web\"") })
+        #expect(web.contains("[pull-unauthorized]") && web.contains("the image exists (your own credentials can pull it)"), "\(web)")
+        let gone = try #require(lines.first { $0.contains("container \"gone\"") })
+        #expect(gone.contains("[pull-unauthorized]") && gone.contains("does not exist either"), "\(gone)")
+        #expect(!lint.output.contains(token))
+
+        let inspect = try pullcheck(["inspect-image", "--format", "json"] + common + ["registry.example.com/private/app:1.0"], home: home)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(inspect.output.utf8)) as? [[String: Any]])
+        let online = try #require(array.first?["online"] as? [String: Any])
+        #expect(online["status"] as? String == "found", "\(inspect.output)")
+        #expect(online["credential"] as? String == "~/.docker/config.json")
+        #expect(!inspect.output.contains(token))
+        // The identity token went to the token server only (as an OAuth2 refresh token), never to a registry.
+        for request in lab.allRequests() where request.userAgent?.hasPrefix("pullcheck/") == true && request.carries(token) {
+            #expect(request.endpoint == "token-server", "the identity token reached \(request.endpoint)")
+        }
+        #expect(lab.tokenServerRequests().contains { $0.method == "POST" && $0.carries(token) })
+        // --no-local-credentials leaves them out.
+        let without = try pullcheck(
+            ["inspect-image", "--format", "json", "--no-local-credentials"] + common + ["registry.example.com/private/app:1.0"], home: home)
+        #expect(without.output.contains("\"unauthorized\""), "\(without.output)")
+    }
+
     @Test("inspect-image --online reports the registry's answer under \"online\"")
     func inspectImage() throws {
         let lab = try RegistryLab.shared

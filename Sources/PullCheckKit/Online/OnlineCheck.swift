@@ -193,11 +193,11 @@ struct OnlineCheck {
             let shown = (secret.namespace ?? pod.namespace).map { "\($0)/\(name)" } ?? name
             for entry in content.entries { entries.append(("secret \(shown), key \"\(entry.rawKey)\"", entry)) }
         }
-        for (source, entry) in kubeletCredentialOrder(entries, image: reference.normalizedName) {
-            credentials.entries.append(
-                RegistryCredential(
-                    username: entry.username, password: entry.password, identityToken: entry.identityToken,
-                    registryToken: entry.registryToken, source: source))
+        // kubelet reads only user names and passwords (`auth` or the two fields): an identity or
+        // registry token in a pull secret is not something the node would present.
+        for (source, entry) in kubeletCredentialOrder(entries, image: reference.normalizedName)
+        where !entry.username.isEmpty || !entry.password.isEmpty {
+            credentials.entries.append(RegistryCredential(username: entry.username, password: entry.password, source: source))
         }
         if credentials.entries.isEmpty {
             credentials.noneReason = "no key in the pod's pull secrets (\(names.joined(separator: ", "))) matches \(reference.domain)"
