@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where to ask for a registry's images, as containerd (`certs.d/<host[:port]>/hosts.toml`) and Docker
 /// (`certs.d/<host[:port]>/ca.crt`) configure the nodes: mirrors first, then the server, each with its
@@ -42,8 +42,8 @@ public struct HostsConfiguration: Sendable {
         for directory in directories {
             for name in [registry, "_default"] {
                 let folder = "\(directory)/\(name)"
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                var isDirectory = false
+                guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory else { continue }
                 let hostsFile = "\(folder)/hosts.toml"
                 if FileManager.default.fileExists(atPath: hostsFile) {
                     return try Self.endpoints(hostsFile: hostsFile, folder: folder, server: server)
@@ -116,7 +116,7 @@ public struct HostsConfiguration: Sendable {
             return fallback
         }
         func endpoint(url: String, table: [String: TOMLSubset.Value], isMirror: Bool) throws(HostsFileError) -> RegistryEndpoint {
-            guard let schemeEnd = url.range(of: "://") else {
+            guard let schemeEnd = url.firstRange(of: "://") else {
                 throw HostsFileError(file: hostsFile, line: 0, message: "host \"\(url)\" has no scheme (https:// or http://)")
             }
             let scheme = String(url[..<schemeEnd.lowerBound]).lowercased()

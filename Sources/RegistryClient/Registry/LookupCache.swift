@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import RegistryModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Registry answers on disk (`$XDG_CACHE_HOME/pullcheck/lookups`), so an editor save or a pre-commit
 /// rerun asks nothing. Never a credential: the key holds a hash of the credentials' identities
@@ -13,9 +19,8 @@ struct LookupCache: Sendable {
 
     func answer(for lookup: ImageLookup) -> LookupResult? {
         guard let data = FileManager.default.contents(atPath: path(for: lookup)),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let expires = object["expires"] as? Double, expires > Date().timeIntervalSince1970,
-            var result = Self.decode(object)
+            let entry = try? JSONDecoder().decode(CachedAnswer.self, from: data), entry.expires > Date().timeIntervalSince1970,
+            var result = entry.result
         else { return nil }
         result.fromCache = true
         result.requests = 0
@@ -30,9 +35,8 @@ struct LookupCache: Sendable {
         default: lifetime = settings.failureTTL
         }
         guard lifetime > 0 else { return }
-        var object = Self.encode(result)
-        object["expires"] = Date().timeIntervalSince1970 + lifetime
-        guard let data = try? JSONSerialization.data(withJSONObject: object) else { return }
+        let entry = CachedAnswer(result, expires: Date().timeIntervalSince1970 + lifetime)
+        guard let data = try? JSONEncoder().encode(entry) else { return }
         let target = path(for: lookup)
         try? FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -65,78 +69,108 @@ struct LookupCache: Sendable {
         let low = String(fnv(0x8422_2325_cbf2_9ce4), radix: 16)
         return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
     }
+}
 
-    static func encode(_ result: LookupResult) -> [String: Any] {
-        var object: [String: Any] = [
-            "status": result.status.rawValue, "reason": result.reason, "host": result.host, "schema1": result.schema1,
-        ]
-        object["digest"] = result.digest
-        object["mediaType"] = result.mediaType
-        object["platforms"] = result.platforms
-        object["platformAvailable"] = result.platformAvailable
-        object["size"] = result.size
-        object["httpStatus"] = result.httpStatus
-        object["credential"] = result.credential
-        object["triedCredentials"] = result.triedCredentials
-        object["repositoryExists"] = result.repositoryExists
-        object["tags"] = result.tags
-        object["retryAfter"] = result.retryAfter
-        object["rateLimitRemaining"] = result.rateLimitRemaining
-        object["visibleToRunner"] = result.visibleToRunner
-        if let cause = result.unreachable { object["unreachable"] = UnreachableCoding.encode(cause) }
-        return object
+/// One cached answer on disk: the result's fields (sources only, never a credential) and when it expires.
+struct CachedAnswer: Codable {
+    var expires: Double
+    var status: String
+    var reason: String
+    var host: String
+    var schema1: Bool
+    var digest: String?
+    var mediaType: String?
+    var platforms: [String]
+    var platformAvailable: Bool?
+    var size: Int64?
+    var httpStatus: Int?
+    var credential: String?
+    var triedCredentials: [String]
+    var repositoryExists: Bool?
+    var tags: [String]
+    var retryAfter: Double?
+    var rateLimitRemaining: String?
+    var visibleToRunner: Bool?
+    var unreachable: CachedCause?
+
+    init(_ result: LookupResult, expires: Double) {
+        self.expires = expires
+        status = result.status.rawValue
+        reason = result.reason
+        host = result.host
+        schema1 = result.schema1
+        digest = result.digest
+        mediaType = result.mediaType
+        platforms = result.platforms
+        platformAvailable = result.platformAvailable
+        size = result.size
+        httpStatus = result.httpStatus
+        credential = result.credential
+        triedCredentials = result.triedCredentials
+        repositoryExists = result.repositoryExists
+        tags = result.tags
+        retryAfter = result.retryAfter
+        rateLimitRemaining = result.rateLimitRemaining
+        visibleToRunner = result.visibleToRunner
+        unreachable = result.unreachable.map(CachedCause.init)
     }
 
-    static func decode(_ object: [String: Any]) -> LookupResult? {
-        guard let raw = object["status"] as? String, let status = LookupStatus(rawValue: raw) else { return nil }
+    var result: LookupResult? {
+        guard let status = LookupStatus(rawValue: status) else { return nil }
         var result = LookupResult(status: status)
-        result.reason = object["reason"] as? String ?? ""
-        result.host = object["host"] as? String ?? ""
-        result.schema1 = object["schema1"] as? Bool ?? false
-        result.digest = object["digest"] as? String
-        result.mediaType = object["mediaType"] as? String
-        result.platforms = object["platforms"] as? [String] ?? []
-        result.platformAvailable = object["platformAvailable"] as? Bool
-        result.size = (object["size"] as? NSNumber)?.int64Value
-        result.httpStatus = object["httpStatus"] as? Int
-        result.credential = object["credential"] as? String
-        result.triedCredentials = object["triedCredentials"] as? [String] ?? []
-        result.repositoryExists = object["repositoryExists"] as? Bool
-        result.tags = object["tags"] as? [String] ?? []
-        result.retryAfter = object["retryAfter"] as? Double
-        result.rateLimitRemaining = object["rateLimitRemaining"] as? String
-        result.visibleToRunner = object["visibleToRunner"] as? Bool
-        if let cause = object["unreachable"] as? [String: Any] { result.unreachable = UnreachableCoding.decode(cause) }
+        result.reason = reason
+        result.host = host
+        result.schema1 = schema1
+        result.digest = digest
+        result.mediaType = mediaType
+        result.platforms = platforms
+        result.platformAvailable = platformAvailable
+        result.size = size
+        result.httpStatus = httpStatus
+        result.credential = credential
+        result.triedCredentials = triedCredentials
+        result.repositoryExists = repositoryExists
+        result.tags = tags
+        result.retryAfter = retryAfter
+        result.rateLimitRemaining = rateLimitRemaining
+        result.visibleToRunner = visibleToRunner
+        if let unreachable {
+            guard let cause = unreachable.cause else { return nil }
+            result.unreachable = cause
+        }
         return result
     }
 }
 
 /// `UnreachableCause` as a small JSON object, for the cache.
-enum UnreachableCoding {
-    static func encode(_ cause: UnreachableCause) -> [String: Any] {
+struct CachedCause: Codable {
+    var kind: String
+    var host: String = ""
+    var detail: String = ""
+    var seconds: Double = 0
+
+    init(_ cause: UnreachableCause) {
         switch cause {
-        case .dns(let host): ["kind": "dns", "host": host]
-        case .refused(let host): ["kind": "refused", "host": host]
-        case .timeout(let host, let seconds): ["kind": "timeout", "host": host, "seconds": seconds]
-        case .tlsUnknownAuthority(let host, let detail): ["kind": "tls-unknown-authority", "host": host, "detail": detail]
-        case .tlsHostname(let host, let detail): ["kind": "tls-hostname", "host": host, "detail": detail]
-        case .tlsExpired(let host, let detail): ["kind": "tls-expired", "host": host, "detail": detail]
-        case .tlsOther(let host, let detail): ["kind": "tls-other", "host": host, "detail": detail]
-        case .plainHTTPServer(let host): ["kind": "plain-http-server", "host": host]
-        case .tlsServer(let host): ["kind": "tls-server", "host": host]
-        case .proxy(let detail): ["kind": "proxy", "detail": detail]
-        case .other(let host, let detail): ["kind": "other", "host": host, "detail": detail]
-        case .clientUnavailable(let detail): ["kind": "client-unavailable", "detail": detail]
+        case .dns(let host): (kind, self.host) = ("dns", host)
+        case .refused(let host): (kind, self.host) = ("refused", host)
+        case .timeout(let host, let seconds): (kind, self.host, self.seconds) = ("timeout", host, seconds)
+        case .tlsUnknownAuthority(let host, let detail): (kind, self.host, self.detail) = ("tls-unknown-authority", host, detail)
+        case .tlsHostname(let host, let detail): (kind, self.host, self.detail) = ("tls-hostname", host, detail)
+        case .tlsExpired(let host, let detail): (kind, self.host, self.detail) = ("tls-expired", host, detail)
+        case .tlsOther(let host, let detail): (kind, self.host, self.detail) = ("tls-other", host, detail)
+        case .plainHTTPServer(let host): (kind, self.host) = ("plain-http-server", host)
+        case .tlsServer(let host): (kind, self.host) = ("tls-server", host)
+        case .proxy(let detail): (kind, self.detail) = ("proxy", detail)
+        case .other(let host, let detail): (kind, self.host, self.detail) = ("other", host, detail)
+        case .clientUnavailable(let detail): (kind, self.detail) = ("client-unavailable", detail)
         }
     }
 
-    static func decode(_ object: [String: Any]) -> UnreachableCause? {
-        let host = object["host"] as? String ?? ""
-        let detail = object["detail"] as? String ?? ""
-        switch object["kind"] as? String {
+    var cause: UnreachableCause? {
+        switch kind {
         case "dns": return .dns(host: host)
         case "refused": return .refused(host: host)
-        case "timeout": return .timeout(host: host, seconds: object["seconds"] as? Double ?? 0)
+        case "timeout": return .timeout(host: host, seconds: seconds)
         case "tls-unknown-authority": return .tlsUnknownAuthority(host: host, detail: detail)
         case "tls-hostname": return .tlsHostname(host: host, detail: detail)
         case "tls-expired": return .tlsExpired(host: host, detail: detail)

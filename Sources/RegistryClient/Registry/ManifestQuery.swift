@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import RegistryModel
 
 #if canImport(Glibc)
@@ -105,16 +105,16 @@ struct ManifestQuery {
         }
         let reference = result.digest ?? lookup.reference
         if ManifestMediaType.isIndex(mediaType), !lookup.platforms.isEmpty || lookup.wantsSize {
-            guard let index = getJSON(endpoint: endpoint, path: "manifests/\(reference)", credential: credential, scope: scope),
-                let manifests = index["manifests"] as? [[String: Any]]
+            guard
+                let index = getJSON(
+                    RegistryJSON.Index.self, endpoint: endpoint, path: "manifests/\(reference)", credential: credential, scope: scope)
             else { return result }
             var children: [(platform: String, digest: String)] = []
-            for manifest in manifests {
-                guard let platform = manifest["platform"] as? [String: Any], let os = platform["os"] as? String,
-                    let architecture = platform["architecture"] as? String, os != "unknown"
+            for manifest in index.manifests ?? [] {
+                guard let platform = manifest.platform, let os = platform.os, let architecture = platform.architecture, os != "unknown"
                 else { continue }
-                let variant = (platform["variant"] as? String).map { "/\($0)" } ?? ""
-                children.append(("\(os)/\(architecture)\(variant)", manifest["digest"] as? String ?? ""))
+                let variant = platform.variant.map { "/\($0)" } ?? ""
+                children.append(("\(os)/\(architecture)\(variant)", manifest.digest ?? ""))
             }
             result.platforms = children.map(\.platform)
             let chosen = lookup.platforms.lazy.compactMap { wanted in children.first { Self.platform($0.platform, satisfies: wanted) } }
@@ -143,15 +143,11 @@ struct ManifestQuery {
 
     /// Config plus layers of one image manifest, from a GET.
     private mutating func size(endpoint: RegistryEndpoint, reference: String, credential: RegistryCredential?, scope: String) -> Int64? {
-        guard let manifest = getJSON(endpoint: endpoint, path: "manifests/\(reference)", credential: credential, scope: scope) else {
-            return nil
-        }
-        var total: Int64 = 0
-        if let config = manifest["config"] as? [String: Any], let size = (config["size"] as? NSNumber)?.int64Value { total += size }
-        for layer in manifest["layers"] as? [[String: Any]] ?? [] {
-            if let size = (layer["size"] as? NSNumber)?.int64Value { total += size }
-        }
-        return total
+        guard
+            let manifest = getJSON(
+                RegistryJSON.Manifest.self, endpoint: endpoint, path: "manifests/\(reference)", credential: credential, scope: scope)
+        else { return nil }
+        return (manifest.config?.size ?? 0) + (manifest.layers ?? []).reduce(0) { $0 + ($1.size ?? 0) }
     }
 
     /// 404: the tag or digest is missing; `tags/list` tells whether the repository exists and what it holds.
@@ -167,11 +163,9 @@ struct ManifestQuery {
             case .success(let response) = send(
                 HTTPRequest(method: "GET", url: url), endpoint: endpoint, credential: credential, scope: scope)
         else { return result }
-        if response.status == 200,
-            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        {
+        if response.status == 200, let list = try? JSONDecoder().decode(RegistryJSON.TagList.self, from: Data(response.body)) {
             result.repositoryExists = true
-            result.tags = Array((object["tags"] as? [String] ?? []).prefix(1000))
+            result.tags = Array((list.tags ?? []).prefix(1000))
         } else if response.status == 404 {
             let codes = Self.errorCodes(response)
             if codes.contains("NAME_UNKNOWN") {
@@ -182,15 +176,15 @@ struct ManifestQuery {
         return result
     }
 
-    private mutating func getJSON(endpoint: RegistryEndpoint, path: String, credential: RegistryCredential?, scope: String) -> [String:
-        Any]?
-    {
+    private mutating func getJSON<Value: Decodable>(
+        _ type: Value.Type, endpoint: RegistryEndpoint, path: String, credential: RegistryCredential?, scope: String
+    ) -> Value? {
         let request = HTTPRequest(
             method: "GET", url: "\(endpoint.baseURL)/\(lookup.repository)/\(path)", headers: [("Accept", ManifestMediaType.accept)])
         guard case .success(let response) = send(request, endpoint: endpoint, credential: credential, scope: scope),
             response.status == 200
         else { return nil }
-        return try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return try? JSONDecoder().decode(Value.self, from: Data(response.body))
     }
 
     // MARK: - Sending with authentication, redirects, retries
@@ -330,9 +324,8 @@ struct ManifestQuery {
         case .failure(let failure):
             return .failure(Finished(Self.unreachable(failure, host: realmHost, timeout: settings.timeout)))
         case .success(let response):
-            guard response.status == 200,
-                let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-                let token = (object["token"] as? String) ?? (object["access_token"] as? String), !token.isEmpty
+            guard response.status == 200, let answer = try? JSONDecoder().decode(RegistryJSON.Token.self, from: Data(response.body)),
+                let token = answer.token ?? answer.access_token, !token.isEmpty
             else {
                 var result = LookupResult(status: response.status == 429 ? .rateLimited : .unauthorized)
                 result.httpStatus = response.status
@@ -344,7 +337,7 @@ struct ManifestQuery {
                     : "the token server \(realmHost) answered HTTP \(response.status)"
                 return .failure(Finished(result))
             }
-            let expiresIn = (object["expires_in"] as? NSNumber)?.doubleValue ?? 60
+            let expiresIn = answer.expires_in ?? 60
             tokens.store(token, for: key, expiresIn: expiresIn, now: Self.now())
             return .success("Bearer \(token)")
         }
@@ -354,20 +347,30 @@ struct ManifestQuery {
         "Basic " + Data("\(credential.username):\(credential.password)".utf8).base64EncodedString()
     }
 
+    /// Percent-encodes all but unreserved characters (and `:` and `/`, which scopes and URLs hold).
     static func formEscape(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:/")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        var out = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]], as: UTF8.self)
+            }
+        }
+        return out
     }
 
     static func host(of url: String) -> String {
-        guard let range = url.range(of: "://") else { return "" }
+        guard let range = url.firstRange(of: "://") else { return "" }
         return String(url[range.upperBound...].prefix { $0 != "/" && $0 != "?" })
     }
 
     static func resolve(_ location: String, against base: String) -> String {
         if location.contains("://") { return location }
-        guard let range = base.range(of: "://") else { return location }
+        guard let range = base.firstRange(of: "://") else { return location }
         let scheme = base[..<range.lowerBound]
         let host = host(of: base)
         if location.hasPrefix("//") { return "\(scheme):\(location)" }
@@ -379,10 +382,8 @@ struct ManifestQuery {
 
     /// The `code`s of a registry error body (`{"errors":[{"code":"MANIFEST_UNKNOWN",…}]}`).
     static func errorCodes(_ response: HTTPResponse) -> [String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-            let errors = object["errors"] as? [[String: Any]]
-        else { return [] }
-        return errors.compactMap { $0["code"] as? String }
+        guard let body = try? JSONDecoder().decode(RegistryJSON.Errors.self, from: Data(response.body)) else { return [] }
+        return (body.errors ?? []).compactMap(\.code)
     }
 
     static func errorSuffix(_ response: HTTPResponse) -> String {
@@ -443,5 +444,42 @@ struct ManifestQuery {
         case .other(let code, let detail): return "\(detail) (curl \(code))"
         case .unavailable(let detail): return "no HTTP client: \(detail)"
         }
+    }
+}
+
+/// The registry JSON the client reads (decoded leniently: every field optional).
+enum RegistryJSON {
+    struct Index: Decodable {
+        struct Entry: Decodable {
+            struct Platform: Decodable {
+                let os: String?
+                let architecture: String?
+                let variant: String?
+            }
+            let platform: Platform?
+            let digest: String?
+        }
+        let manifests: [Entry]?
+    }
+
+    struct Manifest: Decodable {
+        struct Descriptor: Decodable { let size: Int64? }
+        let config: Descriptor?
+        let layers: [Descriptor]?
+    }
+
+    struct TagList: Decodable { let tags: [String]? }
+
+    struct Token: Decodable {
+        let token: String?
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        let access_token: String?
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        let expires_in: Double?
+    }
+
+    struct Errors: Decodable {
+        struct Entry: Decodable { let code: String? }
+        let errors: [Entry]?
     }
 }

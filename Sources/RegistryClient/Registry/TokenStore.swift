@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Bearer tokens and the authentication scheme each host asked for, shared by every lookup of a run.

@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// What libcurl reported for a request that got no usable answer, and how it maps to a
 /// `TransportFailure`.
@@ -104,11 +110,11 @@ struct CurlOutcome: Sendable {
     private var connectFailedAtProxy: Bool {
         guard let proxy, let endpoint = URLOrigin.proxyEndpoint(proxy) else { return false }
         let prefix = "Failed to connect to "
-        guard let start = message.range(of: prefix), let portWord = message.range(of: " port ", range: start.upperBound..<message.endIndex)
-        else { return noProxy.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard let start = message.firstRange(of: prefix), let portWord = message[start.upperBound...].firstRange(of: " port ")
+        else { return noProxy.trimmingSpaces().isEmpty }
         let named = message[start.upperBound..<portWord.lowerBound].lowercased()
         let port = Int(message[portWord.upperBound...].prefix { $0.isNumber })
-        return named.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) == endpoint.host && port == endpoint.port
+        return named.trimming { $0 == "[" || $0 == "]" } == endpoint.host && port == endpoint.port
     }
 }
 
@@ -128,7 +134,7 @@ struct CredentialRedactor: Sendable {
             }
         }
         for url in [request.url, proxy ?? ""] {
-            guard let scheme = url.range(of: "://") else { continue }
+            guard let scheme = url.firstRange(of: "://") else { continue }
             let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
             if let at = authority.lastIndex(of: "@") { add(String(authority[..<at])) }
         }
@@ -136,14 +142,14 @@ struct CredentialRedactor: Sendable {
     }
 
     private mutating func add(_ secret: String) {
-        let trimmed = secret.trimmingCharacters(in: .whitespaces)
+        let trimmed = secret.trimmingSpaces()
         if trimmed.count >= 4 { secrets.append(trimmed) }
     }
 
     func redact(_ text: String) -> String {
         var text = text
         for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: "[redacted]")
+            text = text.replacing(secret, with: "[redacted]")
         }
         return text
     }

@@ -1,6 +1,12 @@
 internal import CCurl
-import Foundation
+import FoundationEssentials
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// `HTTPTransport` over libcurl, which is loaded with dlopen() when the first transport is made
 /// (libcurl.so.4, else libcurl-gnutls.so.4): nothing links against libcurl, and building needs no
@@ -88,10 +94,8 @@ public final class CurlTransport: HTTPTransport {
             return Exchange(result: .failure(.other(code: 1, detail: "not an http:// or https:// URL with a host")))
         }
         // A line break would let a header value add lines of its own to the request.
-        let lineBreaks = CharacterSet(charactersIn: "\r\n\0")
-        if let broken = request.headers.first(where: { header in
-            header.name.rangeOfCharacter(from: lineBreaks) != nil || header.value.rangeOfCharacter(from: lineBreaks) != nil
-        }) {
+        func hasLineBreak(_ text: String) -> Bool { text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
+        if let broken = request.headers.first(where: { header in hasLineBreak(header.name) || hasLineBreak(header.value) }) {
             return Exchange(result: .failure(.other(code: 43, detail: "the header \(broken.name) holds a line break")))
         }
         let anchors: TrustAnchors
@@ -216,13 +220,13 @@ func parseHeaderLines(_ bytes: UnsafeRawBufferPointer) -> [(name: String, value:
         let text = String(decoding: line, as: UTF8.self)
         if let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
             guard !headers.isEmpty else { continue }
-            let more = text.trimmingCharacters(in: .whitespaces)
+            let more = text.trimmingSpaces()
             headers[headers.count - 1].value += headers[headers.count - 1].value.isEmpty ? more : " " + more
             continue
         }
         guard let colon = text.firstIndex(of: ":") else { continue }
-        let name = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let name = text[..<colon].trimmingSpaces().lowercased()
+        let value = text[text.index(after: colon)...].trimmingSpaces()
         headers.append((name, value))
     }
     return headers
@@ -283,9 +287,9 @@ struct TrustCache: ~Copyable {
     }
 
     private static func isDirectory(_ path: String?) -> Bool {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
-        return isDirectory.boolValue
+        return isDirectory
     }
 
     private mutating func build(_ extraCAFiles: [String], library: CurlLibrary, withDefaultBundle: Bool) -> Result<
@@ -316,7 +320,7 @@ struct TrustCache: ~Copyable {
 
     private mutating func trustDirectory() -> String? {
         if let directory { return directory }
-        var base = NSTemporaryDirectory()
+        var base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         while base.hasSuffix("/") { base.removeLast() }
         var template = Array((base + "/pullcheck-trust-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } != nil }

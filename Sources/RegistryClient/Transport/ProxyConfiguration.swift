@@ -66,7 +66,7 @@ struct URLOrigin: Sendable, Hashable {
 
     /// Nil unless the URL is http:// or https:// with a host.
     init?(_ url: String) {
-        guard let separator = url.range(of: "://") else { return nil }
+        guard let separator = url.firstRange(of: "://") else { return nil }
         let scheme = url[..<separator.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         let rest = url[separator.upperBound...]
@@ -82,7 +82,7 @@ struct URLOrigin: Sendable, Hashable {
     static func proxyEndpoint(_ url: String) -> (host: String, port: Int)? {
         var rest = Substring(url)
         var scheme = "http"
-        if let separator = url.range(of: "://") {
+        if let separator = url.firstRange(of: "://") {
             scheme = url[..<separator.lowerBound].lowercased()
             rest = url[separator.upperBound...]
         }
