@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The online mode's registry client (OCI distribution API over libcurl, loaded on demand).
         // Only the `pullcheck-online` executable links it; the offline executable stays static.
-        .target(name: "RegistryClient", dependencies: ["RegistryModel", "CCurl"]),
+        .target(name: "RegistryClient", dependencies: ["RegistryModel", "CCurl", "TextSupport"]),
         // The command line as a library (commands, arguments, environment), so tests run it in process.
         .target(name: "PullCheckCLI", dependencies: ["PullCheckKit", "TextSupport", "DistributionReference", "RegistryModel"]),
         .executableTarget(name: "pullcheck", dependencies: ["PullCheckCLI"], linkerSettings: staticExecutable),

@@ -1,3 +1,5 @@
+import TextSupport
+
 /// The manifest media types a registry may answer with, and the Accept list kubelet's runtimes send.
 enum ManifestMediaType {
     static let ociIndex = "application/vnd.oci.image.index.v1+json"
@@ -17,15 +19,6 @@ enum ManifestMediaType {
 
     /// `application/json; charset=utf-8` → `application/json`.
     static func base(_ contentType: String) -> String {
-        String(contentType.prefix { $0 != ";" }).trimmingSpaces().lowercased()
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var slice = Substring(self)
-        while slice.first == " " || slice.first == "\t" { slice.removeFirst() }
-        while slice.last == " " || slice.last == "\t" { slice.removeLast() }
-        return String(slice)
+        String(contentType.prefix { $0 != ";" }).trimmingWhitespace().lowercased()
     }
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TextSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -111,10 +112,10 @@ struct CurlOutcome: Sendable {
         guard let proxy, let endpoint = URLOrigin.proxyEndpoint(proxy) else { return false }
         let prefix = "Failed to connect to "
         guard let start = message.firstRange(of: prefix), let portWord = message[start.upperBound...].firstRange(of: " port ")
-        else { return noProxy.trimmingSpaces().isEmpty }
+        else { return noProxy.trimmingWhitespace().isEmpty }
         let named = message[start.upperBound..<portWord.lowerBound].lowercased()
         let port = Int(message[portWord.upperBound...].prefix { $0.isNumber })
-        return named.trimming { $0 == "[" || $0 == "]" } == endpoint.host && port == endpoint.port
+        return String(named.drop { $0 == "[" }.reversed().drop { $0 == "]" }.reversed()) == endpoint.host && port == endpoint.port
     }
 }
 
@@ -142,7 +143,7 @@ struct CredentialRedactor: Sendable {
     }
 
     private mutating func add(_ secret: String) {
-        let trimmed = secret.trimmingSpaces()
+        let trimmed = secret.trimmingWhitespace()
         if trimmed.count >= 4 { secrets.append(trimmed) }
     }
 

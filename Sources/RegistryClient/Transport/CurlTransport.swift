@@ -1,6 +1,7 @@
 internal import CCurl
 import FoundationEssentials
 import Synchronization
+import TextSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -220,13 +221,13 @@ func parseHeaderLines(_ bytes: UnsafeRawBufferPointer) -> [(name: String, value:
         let text = String(decoding: line, as: UTF8.self)
         if let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
             guard !headers.isEmpty else { continue }
-            let more = text.trimmingSpaces()
+            let more = text.trimmingWhitespace()
             headers[headers.count - 1].value += headers[headers.count - 1].value.isEmpty ? more : " " + more
             continue
         }
         guard let colon = text.firstIndex(of: ":") else { continue }
-        let name = text[..<colon].trimmingSpaces().lowercased()
-        let value = text[text.index(after: colon)...].trimmingSpaces()
+        let name = text[..<colon].trimmingWhitespace().lowercased()
+        let value = text[text.index(after: colon)...].trimmingWhitespace()
         headers.append((name, value))
     }
     return headers
