@@ -37,7 +37,9 @@ struct ProgressReporting: ImageLookupService {
     func lookup(_ lookups: [ImageLookup], settings: OnlineSettings) -> [LookupResult] {
         guard terminal else { return service.lookup(lookups, settings: settings) }
         let registries = Set(lookups.map(\.registry)).count
-        let line = "pullcheck: asking \(registries) registr\(registries == 1 ? "y" : "ies") about \(Set(lookups).count) images..."
+        let images = Set(lookups.map { "\($0.registry)/\($0.repository):\($0.reference)" }).count
+        let line =
+            "pullcheck: asking \(registries) registr\(registries == 1 ? "y" : "ies") about \(images) image\(images == 1 ? "" : "s")..."
         let shown = ProgressLine()
         let timer = DispatchWorkItem { shown.show(line) }
         DispatchQueue.global().asyncAfter(deadline: .now() + 1, execute: timer)

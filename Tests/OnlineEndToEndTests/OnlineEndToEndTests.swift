@@ -365,6 +365,30 @@ struct OnlineEndToEndTests {
     }
 }
 
+/// On a terminal, lookups that take longer than a second show a progress line on standard error,
+/// erased when they end (`script` gives the run a terminal).
+@Suite("Online progress on a terminal", RegistryLab.enabled(also: [.init(name: "script", package: "bsdutils")]))
+struct OnlineProgress {
+    @Test func progressLine() throws {
+        let lab = try RegistryLab.shared
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let certs = try HostMap.make(lab).write(under: home)
+        let file = home + "/pod.yaml"
+        try "apiVersion: v1\nkind: Pod\nmetadata: {name: slow}\nspec:\n  containers:\n    - {name: slow, image: hang.example.com/app:1.0}\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let script = try #require(RegistryLab.Program(name: "script", package: "bsdutils").locate())
+        let command = [
+            binaryDirectory + "/pullcheck", "--online", "--no-config", "--no-cache", "--online-timeout", "2", "--certs-dir", certs, file,
+        ]
+        .map { "'\($0)'" }.joined(separator: " ")
+        let result = try run(script, ["-qec", command, "/dev/null"], environment: ["HOME": home, "XDG_CACHE_HOME": home + "/cache"])
+        #expect(result.output.contains("pullcheck: asking 1 registry about 1 image..."), "\(result.output)")
+        #expect(result.output.contains("\r\u{1B}[K"), "the progress line is erased")
+        #expect(result.output.contains("[registry-unreachable]"), "\(result.output)")
+    }
+}
+
 /// An offline run opens no socket and never starts pullcheck-online (strace shows every system call).
 @Suite("Offline runs stay offline", RegistryLab.enabled(also: [.strace]))
 struct OfflineStaysOffline {
