@@ -4,6 +4,7 @@ import RegistryModel
 import Synchronization
 import Testing
 
+@testable import PullCheckCLI
 @testable import PullCheckKit
 
 /// Answers every lookup with a fixed result and records the questions. The linter's side of the
@@ -245,6 +246,19 @@ struct OnlineTests {
         #expect(run.error.contains("registry client"), "\(run.error)")
         let inspect = runCLI(["inspect-image", "--online", "nginx"])
         #expect(inspect.status == ExitStatus.inputError)
+    }
+
+    @Test("a registry client that cannot start (no libcurl) is one error line and exit 2")
+    func clientCannotStart() {
+        let error = Capture()
+        var environment = CLIEnvironment(
+            arguments: ["--online", "--no-config", "testdata/demo/clean.yaml"], writeOutput: { _ in }, writeError: { error.text += $0 },
+            readStandardInput: { .success([]) }, outputIsTerminal: false, variable: { _ in nil }, workingDirectory: packageRoot)
+        environment.makeLookupService = { _ in
+            .failure(OnlineProblem("--online needs libcurl (no libcurl.so.4): install the libcurl4 package"))
+        }
+        #expect(PullCheckCLI.run(environment) == ExitStatus.inputError)
+        #expect(error.text.contains("install the libcurl4 package"), "\(error.text)")
     }
 
     @Test("the runner's docker config: auths by kubelet's matching; helpers never run for other hosts")

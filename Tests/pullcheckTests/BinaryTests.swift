@@ -4,6 +4,19 @@ import Testing
 
 @Suite("The built binary, end to end")
 struct BinaryTests {
+    @Test("--online without pullcheck-online next to the binary: one clear error, exit 2, no input read")
+    func onlineWithoutTheOnlineExecutable() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: pullcheckBinary, toPath: directory + "/pullcheck")
+        let result = try run(directory + "/pullcheck", ["--online", "--no-config", "-"], stdin: Data("not: read".utf8))
+        #expect(result.status == 2)
+        #expect(result.output.isEmpty)
+        #expect(
+            result.error.contains("--online needs pullcheck-online next to pullcheck")
+                && result.error.contains("swift build -c release --product pullcheck-online"), "\(result.error)")
+    }
+
     @Test("the README's demo command shows real findings and exits 2 (broken.yaml does not parse)")
     func demo() throws {
         let result = try pullcheck(["--config", "testdata/demo/pullcheck.yaml", "testdata/demo"])
